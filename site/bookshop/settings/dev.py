@@ -1,0 +1,16 @@
+"""The embedded default: SQLite, locmem cache, eager Celery, console email, PayPal simulator.
+
+`make run` works on a fresh machine with nothing configured. Any variable from the README's
+configuration table still overrides these defaults.
+"""
+
+from .base import *  # noqa: F403
+from .base import env, env_list
+
+DEBUG = True
+VAR_DIR.mkdir(exist_ok=True)  # noqa: F405  (the SQLite file lives here)
+SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,30 @@
+"""Production: every secret from the environment, no defaults; `check --deploy` is clean.
+
+Required: SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS. See README "Configuration".
+"""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "60"))  # noqa: F405
+
+STORAGES["staticfiles"] = {  # noqa: F405
+    # Hashed names plus .gz/.br files, which nginx's gzip_static/brotli_static serve as they are.
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+}
+
+# HTTPS is terminated by nginx, which overwrites X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+OSCAR_BASKET_COOKIE_SECURE = True
+OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"

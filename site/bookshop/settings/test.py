@@ -1,0 +1,18 @@
+"""Test settings: fast and isolated. Real services come in through DATABASE_URL and REDIS_URL."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Tests that exercise a real worker start one and switch this off themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+WAGTAILADMIN_BASE_URL = "http://testserver"
+# Serve static files straight from the app and theme folders, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
