@@ -1,0 +1,9 @@
+import oscar.apps.catalogue.apps as apps
+
+
+class CatalogueConfig(apps.CatalogueConfig):
+    name = "catalogue"
+
+    def ready(self):
+        super().ready()
+        from catalogue import sync  # noqa: F401  (connects the publish receivers)

@@ -1,0 +1,229 @@
+"""Books and categories as Wagtail pages, backed by Oscar's catalogue (DESIGN.md §2).
+
+Editors work on `CategoryPage` and `BookPage` in the Wagtail admin. Each page owns its words and
+pictures; Oscar owns what commerce needs. Publishing a page mirrors it into Oscar (see
+`catalogue.sync`): a BookPage becomes a public Oscar `Product` whose UPC is the ISBN-13, and a
+CategoryPage becomes an Oscar `Category`, so offers, ranges and the dashboard keep working.
+Price and stock live in the Oscar `StockRecord` and are only read here.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from catalogue.isbn import normalise_isbn
+from home.blocks import BookBodyBlock
+
+
+@register_snippet
+class Author(index.Indexed, models.Model):
+    """A person who wrote books; a snippet so one author serves many BookPages."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    bio = RichTextField(blank=True)
+    photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("bio"), FieldPanel("photo")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MirroredInOscar:
+    """A page whose Oscar twin is linked by `oscar_link_field`, a link that only catalogue.sync sets.
+
+    Revisions store every field, so publishing an old revision would otherwise restore an old
+    (or empty) link and detach the page from its Oscar category or product and stock record.
+    """
+
+    oscar_link_field = None
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        setattr(page, self.oscar_link_field, getattr(self, self.oscar_link_field))
+        return page
+
+
+class CategoryPage(MirroredInOscar, Page):
+    """A shelf of the shop: lists the live books below it, including those of subcategories."""
+
+    introduction = models.TextField(blank=True, help_text="One or two sentences shown above the books.")
+    oscar_category = models.OneToOneField(
+        "catalogue.Category",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="category_page",
+        help_text="The Oscar category this page mirrors (kept in sync on publish).",
+    )
+
+    oscar_link_field = "oscar_category_id"
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+
+    parent_page_types = ["home.HomePage", "catalogue.CategoryPage"]
+    subpage_types = ["catalogue.CategoryPage", "catalogue.BookPage"]
+    template = "catalogue/category_page.html"
+
+    class Meta:
+        verbose_name = "category"
+
+    def books(self):
+        return BookPage.objects.live().descendant_of(self).for_listing()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["subcategories"] = self.get_children().live().type(CategoryPage).specific()
+        context["books"] = self.books().order_by("title")[:24]
+        return context
+
+
+class BookPageQuerySet(PageQuerySet):
+    def for_listing(self):
+        """Everything a book card shows, in a fixed number of queries whatever the page size."""
+        return self.select_related("cover", "product").prefetch_related(
+            "cover__renditions", "product__stockrecords", "book_authors__author"
+        )
+
+
+class BookPage(MirroredInOscar, Page):
+    """One book. Its URL is the only public URL of the book; Oscar's product URL redirects here.
+
+    The editor fills in the book's facts and body. On publish, `catalogue.sync` mirrors title and
+    ISBN into the Oscar Product, which carries the StockRecord (price and stock).
+    """
+
+    FORMAT_CHOICES = [("hardback", "Hardback"), ("paperback", "Paperback"), ("ebook", "E-book")]
+
+    subtitle = models.CharField(max_length=255, blank=True)
+    isbn = models.CharField(
+        "ISBN",
+        max_length=13,
+        unique=True,
+        help_text="ISBN-13, or ISBN-10 which is converted to ISBN-13 on save.",
+    )
+    description = models.TextField(
+        blank=True, help_text="A short description for listings, search results and search engines."
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    publication_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    book_format = models.CharField("format", max_length=20, choices=FORMAT_CHOICES, default="paperback")
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    language = models.CharField(max_length=50, blank=True, default="English")
+    cover = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    body = StreamField(BookBodyBlock(), blank=True, help_text="Review, excerpt, quotes, images, video.")
+    product = models.OneToOneField(
+        "catalogue.Product",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="book_page",
+        help_text="The Oscar product this page sells (created on first publish).",
+    )
+
+    oscar_link_field = "product_id"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("subtitle"),
+        InlinePanel("book_authors", label="Authors", min_num=1),
+        MultiFieldPanel(
+            [
+                FieldPanel("isbn"),
+                FieldPanel("publisher"),
+                FieldPanel("publication_year"),
+                FieldPanel("book_format"),
+                FieldPanel("page_count"),
+                FieldPanel("language"),
+            ],
+            heading="Bibliographic details",
+        ),
+        FieldPanel("cover"),
+        FieldPanel("description"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("subtitle"),
+        index.SearchField("description"),
+        index.SearchField("isbn"),
+        index.FilterField("isbn"),
+        index.RelatedFields("book_authors", [index.RelatedFields("author", [index.SearchField("name")])]),
+        index.AutocompleteField("title"),
+    ]
+
+    parent_page_types = ["catalogue.CategoryPage"]
+    subpage_types = []
+    template = "catalogue/book_page.html"
+
+    objects = PageManager.from_queryset(BookPageQuerySet)()
+
+    class Meta:
+        verbose_name = "book"
+
+    def clean(self):
+        super().clean()
+        try:
+            self.isbn = normalise_isbn(self.isbn)
+        except ValueError as error:
+            raise ValidationError({"isbn": str(error)})
+
+    @cached_property
+    def authors(self):
+        """The authors in editor order; uses the prefetch of `for_listing()` when present."""
+        return [link.author for link in self.book_authors.all()]
+
+    @property
+    def author_names(self):
+        return ", ".join(author.name for author in self.authors)
+
+    @cached_property
+    def stockrecord(self):
+        """The single stock record (one partner), read from the prefetch when present."""
+        if self.product_id is None:
+            return None
+        records = list(self.product.stockrecords.all())
+        return records[0] if records else None
+
+    @property
+    def price(self):
+        record = self.stockrecord
+        return record.price if record else None
+
+    @property
+    def currency(self):
+        record = self.stockrecord
+        return record.price_currency if record else None
+
+    @property
+    def in_stock(self):
+        record = self.stockrecord
+        return bool(record and record.net_stock_level > 0)
+
+    @property
+    def is_purchasable(self):
+        """Live, mirrored into Oscar, and priced (DESIGN.md §2); stock is checked at checkout."""
+        return bool(self.live and self.stockrecord and self.stockrecord.price is not None)
+
+
+class BookAuthor(Orderable):
+    book = ParentalKey(BookPage, on_delete=models.CASCADE, related_name="book_authors")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="book_links")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        unique_together = [("book", "author")]

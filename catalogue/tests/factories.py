@@ -1,0 +1,69 @@
+"""The smallest shop worlds the tests need: a home page, categories and published books."""
+
+from decimal import Decimal
+from itertools import count
+
+from django.conf import settings
+from oscar.core.loading import get_model
+from wagtail.models import Page, Site
+
+from catalogue.covers import create_cover_image
+from catalogue.management.commands.import_books import shop_partner
+from catalogue.pages import Author, BookAuthor, BookPage, CategoryPage
+from home.models import HomePage
+
+StockRecord = get_model("partner", "StockRecord")
+_isbn_sequence = count(1)
+
+
+def next_isbn():
+    """A fresh, checksum-valid ISBN-13 in the 979-8 range (unused by the demo fixtures)."""
+    body = f"97985{next(_isbn_sequence):07d}"
+    total = sum(int(digit) * (3 if i % 2 else 1) for i, digit in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def make_home():
+    home = HomePage.objects.first()
+    if home is None:
+        home = Page.get_first_root_node().add_child(instance=HomePage(title="Folio Books", slug="folio-books"))
+        Site.objects.update_or_create(
+            is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+        )
+    return home
+
+
+def make_category(parent=None, title="Classics", slug=None):
+    parent = parent or make_home()
+    page = parent.add_child(instance=CategoryPage(title=title, slug=slug or title.lower().replace(" ", "-")))
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def make_book(
+    category, title="Pride and Prejudice", author="Jane Austen", price="8.99", stock=5, cover=False, **fields
+):
+    isbn = fields.pop("isbn", None) or next_isbn()
+    author_obj, _ = Author.objects.get_or_create(slug=author.lower().replace(" ", "-"), defaults={"name": author})
+    page = BookPage(
+        title=title,
+        slug=fields.pop("slug", None) or f"{title.lower().replace(' ', '-')}-{isbn[-4:]}",
+        isbn=isbn,
+        cover=create_cover_image(title, author, isbn) if cover else None,
+        **fields,
+    )
+    page.book_authors = [BookAuthor(author=author_obj)]
+    category.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    if price is not None:
+        StockRecord.objects.create(
+            product=page.product,
+            partner=shop_partner(),
+            partner_sku=isbn,
+            price=Decimal(price),
+            price_currency=settings.OSCAR_DEFAULT_CURRENCY,
+            num_in_stock=stock,
+        )
+    return BookPage.objects.get(pk=page.pk)
