@@ -1,0 +1,4 @@
+// Progressive enhancements for shoppers. Every form here also works without JavaScript.
+(function () {
+  "use strict";
+})();
