@@ -1,0 +1,46 @@
+"""The demo shop that `make run` loads: the data itself is under test here."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from catalogue.pages import BookPage, CategoryPage
+from home.management.commands.load_demo_data import DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+
+def load():
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_demo_shop_is_complete_and_loading_twice_changes_nothing(client):
+    load()
+    counts = (BookPage.objects.live().count(), CategoryPage.objects.live().count())
+    second_run = load()
+
+    assert (BookPage.objects.live().count(), CategoryPage.objects.live().count()) == counts
+    assert "0 created, 0 updated" in second_run and "0 failed" in second_run
+
+    books, categories = counts
+    assert books >= 150
+    top = CategoryPage.objects.live().filter(depth=3)
+    leaves = CategoryPage.objects.live().filter(depth=4)
+    assert top.count() >= 2 and leaves.count() >= 6 and categories >= 8
+    for leaf in leaves:
+        assert BookPage.objects.live().child_of(leaf).exists(), f"{leaf.title} has no books"
+    assert not BookPage.objects.filter(cover__isnull=True).exists()
+    assert not BookPage.objects.filter(product__stockrecords__isnull=True).exists()
+
+    home = client.get("/")
+    assert home.status_code == 200
+    assert b"Featured books" in home.content
+    shelf = client.get(leaves.first().url)
+    assert shelf.status_code == 200 and shelf.content.count(b'class="book-card"') >= 10
+
+    for username, _email, password, *_ in DEMO_USERS:
+        assert authenticate(username=username, password=password) is not None, username
