@@ -13,6 +13,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import views as home_views
+
 # Oscar's root URL only redirects to OSCAR_HOMEPAGE; the Wagtail home page owns "/" instead.
 oscar_urls = [pattern for pattern in apps.get_app_config("oscar").urls[0] if str(pattern.pattern) != ""]
 
@@ -23,6 +25,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # /_/: small uncached endpoints behind cached pages.
+    path("_/csrf/", home_views.csrf_token, name="csrf-token"),
     path("", include(oscar_urls)),
 ]
 
