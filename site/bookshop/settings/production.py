@@ -5,10 +5,24 @@ Required: SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS. See README "Config
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env, env_bool
 
-SECRET_KEY = os.environ["SECRET_KEY"]
+
+def required_env(name):
+    """Production secrets and services have no default: fail at start-up with a clear message."""
+    value = os.environ.get(name)
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set in the environment (see README, Configuration).")
+    return value
+
+
+SECRET_KEY = required_env("SECRET_KEY")
+# base.py already read these; requiring them here stops a silent fallback to SQLite or locmem.
+required_env("DATABASE_URL")
+required_env("REDIS_URL")
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "60"))  # noqa: F405
 
 STORAGES["staticfiles"] = {  # noqa: F405
