@@ -4,11 +4,15 @@ Editors work on `CategoryPage` and `BookPage` in the Wagtail admin. Each page ow
 pictures; Oscar owns what commerce needs. Publishing a page mirrors it into Oscar (see
 `catalogue.sync`): a BookPage becomes a public Oscar `Product` whose UPC is the ISBN-13, and a
 CategoryPage becomes an Oscar `Category`, so offers, ranges and the dashboard keep working.
-Price and stock live in the Oscar `StockRecord` and are only read here.
+Price and stock live in the Oscar `StockRecord`; the BookPage editor reads and writes it
+through its "Price and stock" panel (`catalogue.editor_forms`).
 """
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -18,6 +22,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from catalogue.editor_forms import BookPageForm
 from catalogue.isbn import normalise_isbn
 from home.blocks import BookBodyBlock
 
@@ -82,21 +87,55 @@ class CategoryPage(MirroredInOscar, Page):
     class Meta:
         verbose_name = "category"
 
-    def books(self):
-        return BookPage.objects.live().descendant_of(self).for_listing()
+    BOOKS_PER_PAGE = 24
+    SORTS = {
+        "newest": ("Newest", ["-first_published_at", "pk"]),
+        "title": ("Title A–Z", ["title", "pk"]),
+        "price-asc": ("Price: low to high", [F("product__stockrecords__price").asc(nulls_last=True), "pk"]),
+        "price-desc": ("Price: high to low", [F("product__stockrecords__price").desc(nulls_last=True), "pk"]),
+    }
+
+    def books(self, sort="newest", in_stock_only=False):
+        """Live books on this shelf and every shelf below it, ready for book cards."""
+        books = BookPage.objects.live().descendant_of(self)
+        if in_stock_only:
+            books = books.in_stock()
+        return books.order_by(*self.SORTS[sort][1]).for_listing()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["subcategories"] = self.get_children().live().type(CategoryPage).specific()
-        context["books"] = self.books().order_by("title")[:24]
+        sort = request.GET.get("sort")
+        sort = sort if sort in self.SORTS else "newest"
+        in_stock_only = request.GET.get("in_stock") == "1"
+        books = Paginator(self.books(sort, in_stock_only), self.BOOKS_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(
+            subcategories=CategoryPage.objects.child_of(self).live().order_by("path"),
+            books=books,
+            sort=sort,
+            sort_choices=[(key, label) for key, (label, _) in self.SORTS.items()],
+            in_stock_only=in_stock_only,
+        )
         return context
+
+
+def book_card_prefetches():
+    """What a book card shows beyond the book row: renditions, the stock record, the authors."""
+    return (
+        "cover__renditions",
+        "product__stockrecords",
+        Prefetch("book_authors", queryset=BookAuthor.objects.select_related("author").order_by("sort_order")),
+    )
 
 
 class BookPageQuerySet(PageQuerySet):
     def for_listing(self):
-        """Everything a book card shows, in a fixed number of queries whatever the page size."""
-        return self.select_related("cover", "product").prefetch_related(
-            "cover__renditions", "product__stockrecords", "book_authors__author"
+        """Everything a book card shows, in a fixed number of queries whatever the page size:
+        the books (with cover and product), then renditions, stock records and authors."""
+        return self.select_related("cover", "product").prefetch_related(*book_card_prefetches())
+
+    def in_stock(self):
+        return self.filter(
+            product__stockrecords__num_in_stock__gt=Coalesce(F("product__stockrecords__num_allocated"), 0)
         )
 
 
@@ -152,10 +191,17 @@ class BookPage(MirroredInOscar, Page):
             ],
             heading="Bibliographic details",
         ),
+        MultiFieldPanel(
+            [FieldPanel("price"), FieldPanel("num_in_stock")],
+            heading="Price and stock",
+            help_text="Kept in the Oscar stock record, shared with the Oscar dashboard. Saved with the page, "
+            "but not part of its revisions. The book can be bought once it is published and has a price.",
+        ),
         FieldPanel("cover"),
         FieldPanel("description"),
         FieldPanel("body"),
     ]
+    base_form_class = BookPageForm
     search_fields = Page.search_fields + [
         index.SearchField("subtitle"),
         index.SearchField("description"),
@@ -215,8 +261,31 @@ class BookPage(MirroredInOscar, Page):
 
     @property
     def is_purchasable(self):
-        """Live, mirrored into Oscar, and priced (DESIGN.md §2); stock is checked at checkout."""
+        """Live, mirrored into Oscar, and priced (DESIGN.md §2); `catalogue.partner.strategy`
+        applies the same rule inside Oscar, and checks stock when the book goes in a basket."""
         return bool(self.live and self.stockrecord and self.stockrecord.price is not None)
+
+    RELATED_BOOKS = 6
+
+    def related_books(self):
+        """Other live books on the same shelf or by the same authors: one listing query."""
+        shelf_path = self.path[: -self.steplen]
+        author_ids = [author.pk for author in self.authors]
+        related = (
+            BookPage.objects.live()
+            .filter(Q(path__startswith=shelf_path, depth=self.depth) | Q(book_authors__author__in=author_ids))
+            .exclude(pk=self.pk)
+            .distinct()
+            .order_by("-first_published_at", "pk")
+        )
+        return list(related.for_listing()[: self.RELATED_BOOKS])
+
+    def get_context(self, request, *args, **kwargs):
+        # The page came from routing without its relations: load what the template shows at once.
+        prefetch_related_objects([self], *book_card_prefetches())
+        context = super().get_context(request, *args, **kwargs)
+        context["related_books"] = self.related_books()
+        return context
 
 
 class BookAuthor(Orderable):

@@ -8,8 +8,8 @@ from oscar.core.loading import get_model
 from wagtail.models import Page, Site
 
 from catalogue.covers import create_cover_image
-from catalogue.management.commands.import_books import shop_partner
 from catalogue.pages import Author, BookAuthor, BookPage, CategoryPage
+from catalogue.stock import shop_partner
 from home.models import HomePage
 
 StockRecord = get_model("partner", "StockRecord")

@@ -10,9 +10,12 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
+from catalogue import search as catalogue_search
+from catalogue import seo as catalogue_seo
+from catalogue import views as catalogue_views
 from home import views as home_views
 
 # Oscar's root URL only redirects to OSCAR_HOMEPAGE; the Wagtail home page owns "/" instead.
@@ -24,9 +27,23 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": catalogue_seo.SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": catalogue_seo.SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", catalogue_seo.robots_txt, name="robots"),
+    # Before Oscar's URLs: the shop's search takes over Oscar's /search/.
+    path("search/", catalogue_search.search, name="shop-search"),
+    path("search/suggest/", catalogue_search.suggest, name="shop-search-suggest"),
+    path("authors/<slug:slug>/", catalogue_views.author_detail, name="catalogue-author"),
     # /_/: small uncached endpoints behind cached pages.
+    path("newsletters/", include("newsletters.urls")),
     path("_/csrf/", home_views.csrf_token, name="csrf-token"),
+    path("_/me/", home_views.personal_header, name="personal-header"),
+    path("_/health", home_views.health, name="health"),
     path("", include(oscar_urls)),
 ]
 
@@ -34,6 +51,12 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.DEBUG and settings.PAYPAL_MODE == "simulator":
+    # The PayPal simulator in-process, so `make run` checks out offline (never in production).
+    from checkout.paypal.simulator.views import simulator
+
+    urlpatterns += [path("_paypal-sim/<path:path>", simulator, name="paypal-simulator")]
 
 # Wagtail's catch-all comes last: anything not matched above is a page path.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -9,19 +9,15 @@ import csv
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
-from oscar.core.loading import get_model
 
 from catalogue.covers import create_cover_image
 from catalogue.isbn import normalise_isbn
 from catalogue.pages import Author, BookAuthor, BookPage, CategoryPage
+from catalogue.stock import write_stockrecord
 from home.progress import ProgressBar
-
-Partner = get_model("partner", "Partner")
-StockRecord = get_model("partner", "StockRecord")
 
 REQUIRED_COLUMNS = {"isbn", "title", "authors", "category", "price", "stock"}
 FORMATS = {choice for choice, _ in BookPage.FORMAT_CHOICES}
@@ -114,11 +110,6 @@ def parse_row(raw, categories):
     )
 
 
-def shop_partner():
-    partner, _ = Partner.objects.get_or_create(code="folio", defaults={"name": "Folio Books Warehouse"})
-    return partner
-
-
 def get_or_create_authors(names):
     authors = []
     for name in names:
@@ -152,14 +143,13 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {csv_file}: {error}")
 
         categories = {page.slug: page for page in CategoryPage.objects.all()}
-        partner = shop_partner()
         counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
         problems = []
         progress = ProgressBar(self.stdout, len(rows), label="Importing books")
         for line, raw in rows:
             try:
                 with transaction.atomic():
-                    outcome = self.import_row(parse_row(raw, categories), partner)
+                    outcome = self.import_row(parse_row(raw, categories))
                 counts[outcome] += 1
             except BadRow as error:
                 counts["failed"] += 1
@@ -172,16 +162,16 @@ class Command(BaseCommand):
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Books: {summary}."))
 
-    def import_row(self, row, partner):
+    def import_row(self, row):
         page = BookPage.objects.filter(isbn=row.isbn).first()
         authors = get_or_create_authors(row.author_names)
         if page is None:
             self.create_book(row, authors)
             page = BookPage.objects.get(isbn=row.isbn)
-            self.save_stock(page.product, row, partner)
+            self.save_stock(page.product, row)
             return "created"
         changed = self.update_book(page, row, authors)
-        changed = self.save_stock(page.product, row, partner) or changed
+        changed = self.save_stock(page.product, row) or changed
         return "updated" if changed else "unchanged"
 
     def create_book(self, row, authors):
@@ -213,23 +203,7 @@ class Command(BaseCommand):
         page.save_revision().publish()
         return True
 
-    def save_stock(self, product, row, partner):
+    def save_stock(self, product, row):
         if product is None:
             raise BadRow("the book page was saved but not mirrored into the Oscar catalogue")
-        record, created = StockRecord.objects.get_or_create(
-            product=product,
-            partner=partner,
-            defaults={
-                "partner_sku": row.isbn,
-                "price": row.price,
-                "price_currency": settings.OSCAR_DEFAULT_CURRENCY,
-                "num_in_stock": row.stock,
-            },
-        )
-        if created:
-            return True
-        if (record.price, record.num_in_stock) == (row.price, row.stock):
-            return False
-        record.price, record.num_in_stock = row.price, row.stock
-        record.save()
-        return True
+        return write_stockrecord(product, price=row.price, num_in_stock=row.stock)

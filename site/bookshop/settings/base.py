@@ -38,6 +38,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Our apps first, so their templates and static files win.
     "home",
+    "newsletters",
     # Oscar's catalogue and checkout, forked in place (DESIGN.md §1).
     "catalogue.apps.CatalogueConfig",
     "checkout.apps.CheckoutConfig",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -72,14 +74,14 @@ INSTALLED_APPS = [
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "checkout.shipping.apps.ShippingConfig",  # forked: Standard/Express from the dashboard
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
-    "oscar.apps.partner.apps.PartnerConfig",
+    "catalogue.partner.apps.PartnerConfig",  # forked: purchasable = live book page + stock record
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "checkout.order.apps.OrderConfig",  # forked: PayPal refunds and status emails (processing.py)
     "oscar.apps.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -107,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware, so static files never touch sessions or the DB.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session, CSRF, messages, auth and basket middleware, so it sees their cookies.
+    "home.caching.EdgeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -183,6 +187,27 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# A worker takes one task at a time: a newsletter task runs for minutes, and prefetched tasks
+# would wait behind it instead of going to an idle worker.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a task that was never acknowledged after this long. Long-running tasks that
+# set acks_late (newsletters) may then run twice, which they are built to tolerate; a worker
+# that starts after a crash resumes interrupted sends at once (newsletters.receivers), so this
+# is only the backstop for a worker that never comes back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+# Newsletters (newsletters/). Task options live on the tasks: acks_late, so a task whose worker
+# dies is delivered again instead of being lost; the work itself is claimed row by row.
+NEWSLETTER_SEND_RATE = int(env("NEWSLETTER_SEND_RATE", "200"))  # messages per second, all workers; 0: no limit
+NEWSLETTER_FROM_EMAIL = env("NEWSLETTER_FROM_EMAIL", env("DEFAULT_FROM_EMAIL", "Folio Books <news@folio-books.example>"))
+NEWSLETTER_LIST_NAME = "Folio Books newsletter"
+NEWSLETTER_SITE_URL = env("SITE_BASE_URL", "http://127.0.0.1:8000")  # absolute links in mail
+NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays valid
+NEWSLETTER_BATCH_SIZE = int(env("NEWSLETTER_BATCH_SIZE", "200"))  # messages per SMTP connection
+NEWSLETTER_SEND_PARALLELISM = int(env("NEWSLETTER_SEND_PARALLELISM", "4"))  # delivery tasks per send
+NEWSLETTER_MAX_ATTEMPTS = 6  # tries per recipient on 4xx answers before the row is marked failed
+NEWSLETTER_RETRY_BASE_SECONDS = int(env("NEWSLETTER_RETRY_BASE_SECONDS", "30"))  # doubles per try, max 1 h
+NEWSLETTER_CLAIM_TIMEOUT = 900  # seconds after which any claimed row is released, whoever holds it
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -251,8 +276,72 @@ OSCAR_MAX_BASKET_QUANTITY_THRESHOLD = 20
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
+# The nginx page cache (DESIGN.md §4, home/caching.py). Seconds nginx keeps an anonymous page,
+# by Wagtail page model label or by the name given to @cache_at_edge; purges keep long ones fresh.
+EDGE_CACHE_TTLS = {
+    "home.HomePage": 120,
+    "catalogue.CategoryPage": 300,
+    "catalogue.BookPage": 600,
+    "search": 30,
+    "default": 600,
+}
+# Never cached, whatever a view says; nginx gets the same list (render_nginx_config).
+EDGE_CACHE_PRIVATE_PREFIXES = ["/basket/", "/checkout/", "/accounts/", "/dashboard/", "/admin/", "/django-admin/", "/_/"]
+# Each nginx node's public base URL (for the warmer) and loopback purge listener, in the same order.
+EDGE_CACHE_NODES = env_list("EDGE_CACHE_NODES")
+EDGE_CACHE_PURGE_URLS = env_list("EDGE_CACHE_PURGE_URLS")
+# The gunicorn nodes every nginx node balances over (host:port).
+EDGE_CACHE_UPSTREAMS = env_list("EDGE_CACHE_UPSTREAMS", "127.0.0.1:8001,127.0.0.1:8002")
+EDGE_CACHE_PURGE_TIMEOUT = float(env("EDGE_CACHE_PURGE_TIMEOUT", "1.0"))
+EDGE_CACHE_NODE_RETRY_AFTER = 30  # seconds a node that did not answer a purge is skipped
+WAGTAILFRONTENDCACHE = {
+    f"nginx-{number}": {"BACKEND": "home.purge.NginxPurgeBackend", "LOCATION": location}
+    for number, location in enumerate(EDGE_CACHE_PURGE_URLS, start=1)
+}
+# Cached pages carry no CSRF token: a no-JS add-to-basket gets a confirm form, not a bare 403.
+CSRF_FAILURE_VIEW = "home.views.csrf_failure"
+# Oscar's default names a cookie that does not exist ("oscar_recently_viewed_products").
+OSCAR_COOKIES_DELETE_ON_LOGOUT = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
+CELERY_BEAT_SCHEDULE = {
+    "warm-page-cache": {"task": "home.tasks.warm_page_cache", "schedule": 300.0},
+}
+# Starts scheduled newsletters that are due and resumes interrupted sends.
+CELERY_BEAT_SCHEDULE["resume-newsletter-sends"] = {"task": "newsletters.tasks.resume_newsletter_sends", "schedule": 60.0}
+
 # Shop defaults that the demo data and the shipping rules use.
 SHOP_FREE_SHIPPING_THRESHOLD = Decimal(env("SHOP_FREE_SHIPPING_THRESHOLD", "40.00"))
+
+# Order statuses (checkout/paypal): a PENDING capture places the order as "Payment pending".
+OSCAR_INITIAL_ORDER_STATUS = "Paid"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "Payment pending": ("Paid", "Cancelled"),
+    "Paid": ("Shipped", "Cancelled", "Refunded"),
+    "Shipped": ("Refunded",),
+    "Cancelled": (),
+    "Refunded": (),
+}
+OSCAR_ORDER_STATUS_CASCADE = {"Paid": "Paid", "Shipped": "Shipped", "Cancelled": "Cancelled", "Refunded": "Refunded"}
+
+# PayPal (checkout/paypal, docs: README "Checkout & PayPal"). simulator|sandbox|live; only dev and
+# test settings default to the simulator, production refuses it.
+PAYPAL_MODE = env("PAYPAL_MODE", "live")
+PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", "")
+PAYPAL_CLIENT_SECRET = env("PAYPAL_CLIENT_SECRET", "")
+PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", "")
+# Overrides the API host of the mode (the simulator's address, e.g. http://127.0.0.1:18401).
+PAYPAL_API_BASE = env("PAYPAL_API_BASE", "")
+# Webhook certificates are only fetched from these hosts (PAYPAL-CERT-URL).
+PAYPAL_WEBHOOK_CERT_HOSTS = env_list("PAYPAL_WEBHOOK_CERT_HOSTS", "api.paypal.com,api.sandbox.paypal.com")
+PAYPAL_WEBHOOK_MAX_AGE_SECONDS = int(env("PAYPAL_WEBHOOK_MAX_AGE_SECONDS", "600"))
+PAYPAL_BRAND_NAME = env("PAYPAL_BRAND_NAME", "Folio Books")
+PAYPAL_TIMEOUT_SECONDS = int(env("PAYPAL_TIMEOUT_SECONDS", "20"))
+# Attempts untouched this long after approval are completed or refunded by reconciliation.
+PAYPAL_RECONCILE_AFTER_SECONDS = int(env("PAYPAL_RECONCILE_AFTER_SECONDS", "300"))
+# Order emails go through Celery after commit; a down SMTP server is retried with backoff.
+SHOP_EMAIL_RETRY_SECONDS = int(env("SHOP_EMAIL_RETRY_SECONDS", "30"))
+CELERY_BEAT_SCHEDULE = {
+    "paypal-reconcile": {"task": "checkout.tasks.reconcile_payments", "schedule": 300.0},
+}
 
 LOGGING = {
     "version": 1,
@@ -267,5 +356,6 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "oscar.alerts": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        "bookshop.edge_cache": {"level": "INFO"},
     },
 }

@@ -1,0 +1,54 @@
+"""The BookPage editor form: the page's own fields plus the Oscar StockRecord's price and stock.
+
+Price and stock are not page content: they have one owner, the StockRecord (DESIGN.md §2), which
+the Oscar dashboard and orders also change. So they are not kept in revisions. They are written
+when the editor saves, draft or publish alike (see `wagtail_hooks.py`), and only the fields the
+editor actually changed, so a stale form never overwrites stock that orders moved meanwhile.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from wagtail.admin.forms import WagtailAdminPageForm
+
+STOCK_FIELDS = ("price", "num_in_stock")
+
+
+class BookPageForm(WagtailAdminPageForm):
+    price = forms.DecimalField(
+        label="Price (€, VAT included)",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("9999.99"),
+        max_digits=6,
+        decimal_places=2,
+        help_text="Written to the Oscar stock record when you save, even as a draft; not part of revisions.",
+    )
+    num_in_stock = forms.IntegerField(
+        label="Copies in stock",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        help_text="Copies in the warehouse. Orders reduce it when they ship.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = self.instance.stockrecord if self.instance.pk else None
+        if record is not None:
+            self.initial.setdefault("price", record.price)
+            self.initial.setdefault("num_in_stock", record.num_in_stock)
+            self.fields["price"].required = True
+            self.fields["price"].help_text = "Required: the book has a stock record. " + self.fields["price"].help_text
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("price") is None and cleaned.get("num_in_stock"):
+            self.add_error("price", "Set a price to sell the copies in stock.")
+        return cleaned
+
+    def save(self, commit=True):
+        page = super().save(commit=commit)
+        # Applied by the after_create_page / after_edit_page hooks, once the page has an id.
+        page.pending_stock = {name: self.cleaned_data.get(name) for name in STOCK_FIELDS if name in self.changed_data}
+        return page

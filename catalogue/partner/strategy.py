@@ -1,0 +1,36 @@
+"""The shop's pricing and availability strategy, loaded by Oscar through `get_class`.
+
+Purchasable = the book page is live AND a stock record exists (DESIGN.md §2). Oscar's own
+default only looks at the stock record, so an unpublished book would still go into baskets and
+through checkout; this strategy makes Oscar itself refuse it.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from oscar.apps.partner import availability
+from oscar.apps.partner.strategy import NoTax, StockRequired, Structured, UseFirstStockRecord
+
+
+def is_on_sale(product):
+    """A book is on sale while its page is live; other products follow Oscar's `is_public`."""
+    if not product.is_public:
+        return False
+    try:
+        return product.book_page.live
+    except ObjectDoesNotExist:
+        return True
+
+
+class LivePageRequired(StockRequired):
+    def availability_policy(self, product, stockrecord):
+        if not is_on_sale(product):
+            return availability.Unavailable()
+        return super().availability_policy(product, stockrecord)
+
+
+class BookshopStrategy(UseFirstStockRecord, LivePageRequired, NoTax, Structured):
+    """One stock record per book (one warehouse); prices include VAT, as the footer says."""
+
+
+class Selector:
+    def strategy(self, request=None, user=None, **kwargs):
+        return BookshopStrategy(request)

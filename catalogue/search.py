@@ -1,0 +1,76 @@
+"""The shop's search: books by title, author and ISBN, plus content pages (DESIGN.md §4: cacheable).
+
+Wagtail's database search backend does the matching and ranking (PostgreSQL full-text search on
+PostgreSQL, FTS5 on SQLite). The page answers at /search/, the URL Oscar's own search had, so
+the header form and Oscar's templates (`{% url 'search:search' %}`) land here.
+"""
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
+
+from catalogue.isbn import normalise_isbn
+from catalogue.pages import Author, BookPage
+
+MAX_QUERY_LENGTH = 200
+BOOKS_PER_PAGE = 20
+CONTENT_PAGES_SHOWN = 5
+SUGGESTIONS = 8
+
+
+def clean_query(request):
+    return " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+
+
+def isbn_or_none(query):
+    try:
+        return normalise_isbn(query)
+    except ValueError:
+        return None
+
+
+def matching_books(query):
+    books = BookPage.objects.live().for_listing()
+    isbn = isbn_or_none(query)
+    if isbn:
+        # Any spelling of an ISBN (hyphens, ISBN-10) finds the book it names.
+        return books.filter(isbn=isbn).order_by("pk")
+    return books.search(query)
+
+
+@require_GET
+def search(request):
+    query = clean_query(request)
+    context = {"search_query": query, "books": None, "content_pages": []}
+    if query:
+        context["books"] = Paginator(matching_books(query), BOOKS_PER_PAGE).get_page(request.GET.get("page"))
+        if context["books"].number == 1:
+            others = Page.objects.live().public().not_type(BookPage).exclude(depth__lte=2)
+            context["content_pages"] = list(others.search(query)[:CONTENT_PAGES_SHOWN])
+    return render(request, "catalogue/search_results.html", context)
+
+
+@require_GET
+def suggest(request):
+    """Autocomplete for the header box: a few books by title and authors by name, as JSON."""
+    query = clean_query(request)
+    if len(query) < 2:
+        return JsonResponse({"query": query, "results": []})
+    books = BookPage.objects.live().prefetch_related("book_authors__author").autocomplete(query)[:SUGGESTIONS]
+    results = [
+        {"kind": "book", "title": book.title, "detail": book.author_names, "url": book.get_url(request)}
+        for book in books
+    ]
+    results += [
+        {
+            "kind": "author",
+            "title": author.name,
+            "detail": "Author",
+            "url": reverse("catalogue-author", args=[author.slug]),
+        }
+        for author in Author.objects.autocomplete(query)[:3]
+    ]
+    return JsonResponse({"query": query, "results": results})
