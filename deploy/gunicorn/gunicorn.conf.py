@@ -1,0 +1,41 @@
+"""Gunicorn settings for one app node. Every value can be overridden from the environment, so
+Supervisor, systemd, compose and `make stack` share this file and differ only in env vars.
+
+    gunicorn -c deploy/gunicorn/gunicorn.conf.py bookshop.wsgi
+"""
+
+import os
+from pathlib import Path
+
+project_dir = Path(__file__).resolve().parents[2]
+log_dir = Path(os.environ.get("BOOKSHOP_LOG_DIR", project_dir / "var" / "log"))
+log_dir.mkdir(parents=True, exist_ok=True)
+node_name = os.environ.get("GUNICORN_NAME", "web")
+
+# site/ is a folder on the path, not a package (DESIGN.md §1).
+pythonpath = str(project_dir / "site") + "," + str(project_dir)
+wsgi_app = "bookshop.wsgi:application"
+proc_name = f"bookshop-{node_name}"
+
+# A TCP address, or unix:/run/bookshop/web.sock behind a local nginx.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001").split(",")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+# gthread keeps connections alive, so nginx's upstream keepalive works (sync closes each one).
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Above nginx's upstream keepalive_timeout (30 s), so nginx closes idle connections first.
+keepalive = 35
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# Recycle workers now and then, staggered, so slow leaks never take a node down.
+max_requests = 2000
+max_requests_jitter = 200
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", str(log_dir / f"gunicorn-{node_name}-access.log"))
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", str(log_dir / f"gunicorn-{node_name}-error.log"))
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Django's own log lines (console handler) go to the error log too.
+capture_output = True
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms pid=%(p)s'
+# nginx is the only client; it sets X-Forwarded-For/Proto itself.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,195 @@
+"""Purging the nginx page cache when content, prices or stock change (DESIGN.md §4.5).
+
+Wagtail's frontend cache app purges a page on publish and unpublish, through
+`WAGTAILFRONTENDCACHE` (one entry per nginx node, each pointing at that node's loopback purge
+listener). The receivers here add what Wagtail leaves out: the page's parents and listings (its
+live ancestors, which include the home page), the old URLs after a move or slug change, and
+Oscar's stock records, products and categories. URLs are collected per transaction and sent once
+it commits, so a rolled-back edit purges nothing and a purge never races the write.
+
+A purge is a short HTTP request with a timeout. A node that fails to answer is skipped for
+`EDGE_CACHE_NODE_RETRY_AFTER` seconds, so a dead or black-holed nginx costs one timeout per
+publish at most and never blocks an editor; the TTLs bound what it keeps serving.
+"""
+
+import logging
+import socket
+import threading
+import time
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit, urlunsplit
+from urllib.request import urlopen
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from oscar.core.loading import get_model
+from wagtail.contrib.frontend_cache.backends import HTTPBackend
+from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
+from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
+
+logger = logging.getLogger("bookshop.edge_cache")
+
+StockRecord = get_model("partner", "StockRecord")
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+Category = get_model("catalogue", "Category")
+
+RECENTLY_PURGED_KEY = "edge-cache:recently-purged"
+_unreachable_until = {}
+_unreachable_lock = threading.Lock()
+
+
+class NginxPurgeBackend(HTTPBackend):
+    """Wagtail's HTTP backend with a timeout, and a short memory of nodes that did not answer."""
+
+    def __init__(self, params):
+        self.location = params["LOCATION"]
+        super().__init__(params)
+
+    def purge(self, url):
+        with _unreachable_lock:
+            if _unreachable_until.get(self.location, 0) > time.monotonic():
+                logger.warning("skipping purge of %s: %s did not answer recently", url, self.location)
+                return
+        parts = urlsplit(url)
+        # Host as the visitor sends it: nginx keys entries on $host, which drops the port.
+        host = parts.hostname + (f":{parts.port}" if parts.port else "")
+        target = urlunsplit([self.cache_scheme, self.cache_netloc, parts.path, parts.query, ""])
+        request = PurgeRequest(url=target, headers={"Host": host, "User-Agent": "bookshop-purge"})
+        try:
+            with urlopen(request, timeout=settings.EDGE_CACHE_PURGE_TIMEOUT):  # noqa: S310 (configured LOCATION)
+                logger.info("purged %s on %s", url, self.location)
+        except HTTPError as error:
+            if error.code != 404:  # 404: nothing was cached under that key
+                logger.error("purge of %s on %s answered %s", url, self.location, error.code)
+        except (URLError, TimeoutError, socket.timeout, ConnectionError) as error:
+            logger.error("purge of %s on %s failed: %s", url, self.location, error)
+            with _unreachable_lock:
+                _unreachable_until[self.location] = time.monotonic() + settings.EDGE_CACHE_NODE_RETRY_AFTER
+
+
+def purge_on_commit(urls):
+    """Purge these absolute URLs on every node once the current transaction commits."""
+    urls = {url for url in urls if url}
+    if not urls or not settings.WAGTAILFRONTENDCACHE:
+        return
+    connection = transaction.get_connection()
+    pending = getattr(connection, "edge_cache_pending_purge", None)
+    if pending is None:
+        pending = connection.edge_cache_pending_purge = set()
+
+        def send():
+            batch = sorted(connection.edge_cache_pending_purge)
+            connection.edge_cache_pending_purge = None
+            purge_urls_from_cache(batch)
+            remember_purged(batch)
+
+        transaction.on_commit(send)
+    pending.update(urls)
+
+
+def remember_purged(urls):
+    """Keep the purged URLs for the warmer (`warm_cache`), which refreshes them on every node."""
+    try:
+        known = cache.get(RECENTLY_PURGED_KEY) or []
+        cache.set(RECENTLY_PURGED_KEY, list(dict.fromkeys(known + list(urls)))[-1000:], timeout=24 * 3600)
+    except Exception:  # a cache outage must not fail a publish; the TTLs still bound staleness
+        logger.exception("could not record purged URLs for the warmer")
+
+
+def take_recently_purged():
+    urls = cache.get(RECENTLY_PURGED_KEY) or []
+    cache.delete(RECENTLY_PURGED_KEY)
+    return urls
+
+
+def listing_urls(page):
+    """The pages that show this one in a listing: its live ancestors, the home page included."""
+    return [ancestor.get_full_url() for ancestor in page.get_ancestors().live().filter(depth__gt=1)]
+
+
+def subtree_urls(page):
+    """Current URLs of a live page and its live descendants, before a move or slug change."""
+    return [page.get_full_url()] + [child.get_full_url() for child in page.get_descendants().live()]
+
+
+# Wagtail pages ---------------------------------------------------------------------------
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def purge_listings_of_page(sender, instance, **kwargs):
+    # Wagtail's own handler purges the page itself; add where it is listed.
+    purge_on_commit(listing_urls(instance))
+
+
+@receiver(pre_save)
+def purge_old_urls_on_slug_change(sender, instance, **kwargs):
+    if not isinstance(instance, Page) or instance.pk is None or kwargs.get("raw"):
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and not {"slug", "url_path"} & set(update_fields):
+        return
+    stored = Page.objects.filter(pk=instance.pk).only("url_path", "live").first()
+    if stored is not None and stored.live and stored.url_path != instance.url_path:
+        purge_on_commit(subtree_urls(stored))
+
+
+@receiver(pre_page_move)
+def purge_old_urls_on_move(sender, instance, parent_page_before, **kwargs):
+    if instance.live:
+        purge_on_commit(subtree_urls(instance) + listing_urls(instance))
+
+
+@receiver(post_page_move)
+def purge_new_listings_on_move(sender, instance, **kwargs):
+    instance.refresh_from_db()
+    if instance.live:
+        purge_on_commit(subtree_urls(instance) + listing_urls(instance))
+
+
+# Oscar: price, stock, product and category changes ---------------------------------------
+
+
+def book_urls(product):
+    """The book page of a product (or of its parent) and every page that lists it."""
+    if product.is_child:
+        product = product.parent
+    book = getattr(product, "book_page", None)
+    if book is None or not book.live:
+        return []
+    return [book.get_full_url()] + listing_urls(book)
+
+
+@receiver(post_save, sender=StockRecord)
+@receiver(post_delete, sender=StockRecord)
+def purge_book_on_stock_change(sender, instance, **kwargs):
+    # Oscar's allocate/consume/cancel use queryset.update() but send post_save by hand.
+    product = Product.objects.filter(pk=instance.product_id).first()
+    if product is not None:
+        purge_on_commit(book_urls(product))
+
+
+@receiver(post_save, sender=Product)
+def purge_book_on_product_change(sender, instance, **kwargs):
+    purge_on_commit(book_urls(instance))
+
+
+@receiver(post_save, sender=ProductCategory)
+@receiver(post_delete, sender=ProductCategory)
+def purge_book_on_category_link_change(sender, instance, **kwargs):
+    product = Product.objects.filter(pk=instance.product_id).first()
+    if product is not None:
+        purge_on_commit(book_urls(product))
+
+
+@receiver(post_save, sender=Category)
+def purge_category_page(sender, instance, **kwargs):
+    category_page = getattr(instance, "category_page", None)
+    if category_page is not None and category_page.live:
+        purge_on_commit([category_page.get_full_url()] + listing_urls(category_page))
