@@ -14,3 +14,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# PayPal: the simulator, served in-process under /_paypal-sim/, so checkout works offline.
+PAYPAL_MODE = env("PAYPAL_MODE", "simulator")
+if PAYPAL_MODE == "simulator":
+    PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", "simulator-client")
+    PAYPAL_CLIENT_SECRET = env("PAYPAL_CLIENT_SECRET", "simulator-secret")
+    PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", "WHSIMULATOR")
+    PAYPAL_API_BASE = env("PAYPAL_API_BASE", WAGTAILADMIN_BASE_URL + "/_paypal-sim")  # noqa: F405
+    PAYPAL_WEBHOOK_CERT_HOSTS = env_list("PAYPAL_WEBHOOK_CERT_HOSTS", "127.0.0.1,localhost")

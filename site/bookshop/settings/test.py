@@ -16,3 +16,10 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# PayPal: the simulator; tests serve it over real HTTP on loopback and set PAYPAL_API_BASE.
+PAYPAL_MODE = "simulator"
+PAYPAL_CLIENT_ID = "simulator-client"
+PAYPAL_CLIENT_SECRET = "simulator-secret"
+PAYPAL_WEBHOOK_ID = "WHSIMULATOR"
+PAYPAL_WEBHOOK_CERT_HOSTS = ["127.0.0.1"]

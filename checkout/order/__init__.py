@@ -1,0 +1,1 @@
+default_app_config = "checkout.order.apps.OrderConfig"

@@ -1,0 +1,89 @@
+"""Reconciliation: finish or refund payment attempts that stopped half-way.
+
+Examples: the buyer closed the browser after approving; a worker died between capture and
+order write. Every step reuses facade.complete_attempt, whose capture key and attempt row lock
+make it idempotent: running this twice, or beside a return visit or a webhook, changes nothing
+more. Run by `manage.py reconcile_paypal` and the Celery beat task checkout.tasks.reconcile_payments.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from checkout.models import PaymentAttempt
+from checkout.paypal import facade
+from checkout.paypal.client import PayPalClient, PayPalDeclined, PayPalUnavailable
+
+logger = logging.getLogger("checkout.paypal")
+
+# PayPal lets an order wait 3 hours for approval (reference/paypal.md §2.1).
+APPROVAL_WINDOW = timedelta(hours=3)
+
+
+def reconcile_stale(older_than):
+    results = {}
+    for attempt_id in facade.stale_attempts(older_than).values_list("pk", flat=True):
+        outcome = reconcile_attempt(attempt_id)
+        results[outcome] = results.get(outcome, 0) + 1
+    return results
+
+
+def reconcile_attempt(attempt_id, client=None):
+    client = client or PayPalClient()
+    attempt = PaymentAttempt.objects.get(pk=attempt_id)
+    if attempt.state in PaymentAttempt.FINAL_STATES:
+        return attempt.state
+    try:
+        paypal_order = client.get_order(attempt.paypal_order_id)
+    except PayPalUnavailable as error:
+        if error.status == 404:
+            return _expire(attempt)
+        return "paypal-unreachable"
+    if paypal_order.get("status") in {"CREATED", "PAYER_ACTION_REQUIRED", "VOIDED"}:
+        if paypal_order.get("status") == "VOIDED" or attempt.created_at < timezone.now() - APPROVAL_WINDOW:
+            return _expire(attempt)
+        return "waiting-for-buyer"
+    try:
+        attempt = facade.complete_attempt(attempt.pk, client)
+    except facade.OutOfStock:
+        captured = facade.capture_from(paypal_order)
+        if captured:  # money taken but the books are gone: give it back
+            return _refund_unplaced(attempt, captured["id"], client)
+        return PaymentAttempt.State.REFUSED
+    except PayPalDeclined:
+        return PaymentAttempt.State.DECLINED
+    except facade.CaptureNotConfirmed:
+        return "capture-not-confirmed"
+    except Exception:
+        logger.exception("Attempt %s: captured but the order cannot be placed; refunding", attempt.pk)
+        attempt.refresh_from_db()
+        if attempt.capture_id:
+            with transaction.atomic():
+                locked = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+                facade.release_stock(locked)
+            return _refund_unplaced(attempt, attempt.capture_id, client)
+        return "error"
+    logger.info("Reconciliation placed order %s for PayPal order %s", attempt.order_number, attempt.paypal_order_id)
+    return attempt.state
+
+
+def _expire(attempt):
+    with transaction.atomic():
+        attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.state == PaymentAttempt.State.CREATED:
+            attempt.state = PaymentAttempt.State.EXPIRED
+            attempt.save(update_fields=["state", "updated_at"])
+            attempt.basket.thaw()
+    logger.info("Attempt %s expired without approval; basket released", attempt.pk)
+    return PaymentAttempt.State.EXPIRED
+
+
+def _refund_unplaced(attempt, capture_id, client):
+    client.refund_capture(capture_id, {}, f"refund-unplaced-{attempt.pk}")
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(
+        state=PaymentAttempt.State.REFUNDED, capture_id=capture_id, updated_at=timezone.now()
+    )
+    logger.warning("Attempt %s: refunded capture %s (no order could be placed)", attempt.pk, capture_id)
+    return PaymentAttempt.State.REFUNDED

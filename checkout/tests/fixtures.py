@@ -1,0 +1,78 @@
+"""Fixtures and steps shared by checkout tests: the PayPal simulator over real HTTP, a guest checkout.
+
+Import the fixtures into a test module with `from checkout.tests.fixtures import paypal_simulator`.
+"""
+
+import re
+from functools import cache as cache_for_session
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from django.core.cache import cache
+from django.urls import reverse
+
+from checkout.paypal.simulator.core import Simulator
+from checkout.paypal.simulator.server import SimulatorServer
+
+ADDRESS = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "line1": "1 Example Street",
+    "line4": "Berlin",
+    "postcode": "10115",
+    "country": "DE",
+}
+
+
+@cache_for_session
+def simulator_server():
+    """One simulator per test session, served by a thread on a free loopback port."""
+    return SimulatorServer(Simulator("simulator-client", "simulator-secret")).start_in_thread()
+
+
+@pytest.fixture
+def paypal_simulator(settings):
+    """The simulator over real HTTP; PayPal calls of the code under test go there."""
+    server = simulator_server()
+    settings.PAYPAL_API_BASE = server.base_url
+    cache.clear()
+    simulator = server.simulator
+    simulator.next_capture_outcomes.clear()
+    simulator.base_url = server.base_url
+    return simulator
+
+
+def add_to_basket(client, book, quantity=1):
+    response = client.post(reverse("basket:add", kwargs={"pk": book.product.pk}), {"quantity": quantity})
+    assert response.status_code in (200, 302), response.status_code
+    return response
+
+
+def checkout_to_paypal(client, email="ada@example.com", method_code="standard"):
+    """Guest checkout from a filled basket to the "Pay with PayPal" POST; returns PayPal's approve URL."""
+    response = client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
+    assert response.status_code == 302, response.content[:500]
+    response = client.post(reverse("checkout:shipping-address"), ADDRESS)
+    assert response.status_code == 302, response.content[:2000]
+    response = client.post(reverse("checkout:shipping-method"), {"method_code": method_code})
+    assert response.status_code == 302, response.content[:2000]
+    response = client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert response.status_code == 302, response.content[:3000]
+    return response["Location"]
+
+
+def approve_at_paypal(approve_url):
+    """The buyer presses "Approve" on the simulator's page (plain HTML form, no JavaScript)."""
+    page = requests.get(approve_url, timeout=10)
+    assert page.status_code == 200
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1)
+    token = parse_qs(urlsplit(approve_url).query)["token"][0]
+    answer = requests.post(action, data={"token": token}, allow_redirects=False, timeout=10)
+    assert answer.status_code == 302
+    return answer.headers["Location"]
+
+
+def local_path(url):
+    parts = urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
