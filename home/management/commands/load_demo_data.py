@@ -40,6 +40,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.ensure_home_page_blocks(home)
             self.ensure_users()
+        call_command("setup_newsletters", stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (development only):"))
         for username, email, password, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<9} {email:<30} password: {password}")

@@ -1,0 +1,196 @@
+"""The send job: snapshot the audience, then deliver pending rows in batches from any worker.
+
+Exactly-once bookkeeping, step by step:
+1. `take_audience()` inserts one pending `Delivery` per subscriber (unique per newsletter and
+   subscriber, so running it twice adds nobody twice) and stores the body rendered once.
+2. `deliver_pending()` claims a batch of ready rows with `SELECT … FOR UPDATE SKIP LOCKED` and
+   stamps them with its database connection's id, in a short transaction. Other workers skip
+   locked and claimed rows, so several workers share one send without overlap.
+3. Each message goes out over the batch's one SMTP connection; its row is marked sent in its own
+   autocommit UPDATE right after the server accepted it, never before.
+4. A worker killed with SIGKILL leaves claimed, unsent rows. Its database connection dies with
+   it, so the next worker releases claims whose connection is gone and sends those rows.
+The one unavoidable gap: if a worker dies after the server accepted a message and before the
+UPDATE committed, that one message is sent again. It carries the same Message-ID, so mail
+programs treat it as the same message.
+"""
+
+import logging
+import os
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Min
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from newsletters.models import Delivery, NewsletterSend, Subscriber
+from newsletters.rendering import PreparedNewsletter, render_newsletter
+from newsletters.transport import ConnectionFailure, PermanentFailure, TemporaryFailure, open_transport
+
+logger = logging.getLogger(__name__)
+SNAPSHOT_CHUNK = 5000
+
+
+def take_audience(send):
+    """Render the body and snapshot the audience; returns True when this call started the send."""
+    with transaction.atomic():
+        send = NewsletterSend.objects.select_for_update(of=("self",)).select_related("newsletter").get(pk=send.pk)
+        if send.state != NewsletterSend.State.SCHEDULED or send.scheduled_for > timezone.now():
+            return False
+        # The published version is what goes out (and what the archive shows).
+        send.subject = send.newsletter.email_subject
+        send.html_body, send.text_body = render_newsletter(send.newsletter)
+        audience = list(send.newsletter.audience().order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(audience), SNAPSHOT_CHUNK):
+            chunk = audience[start : start + SNAPSHOT_CHUNK]
+            Delivery.objects.bulk_create(
+                [Delivery(newsletter_id=send.newsletter_id, subscriber_id=pk) for pk in chunk], ignore_conflicts=True
+            )
+        send.state = NewsletterSend.State.SENDING
+        send.started_at = timezone.now()
+        send.save()
+    logger.info("newsletter %s: audience of %s taken", send.newsletter_id, len(audience))
+    return True
+
+
+def connection_id():
+    """Who holds a claim: the PostgreSQL backend pid (dies with the worker's connection)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+    return os.getpid()
+
+
+def release_abandoned_claims(newsletter_id):
+    """Give back rows claimed by workers that died; returns how many."""
+    claimed = Delivery.objects.filter(
+        newsletter_id=newsletter_id, status=Delivery.Status.PENDING, claimed_by__isnull=False
+    )
+    stale = claimed.filter(claimed_at__lt=timezone.now() - timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT))
+    released = stale.update(claimed_by=None, claimed_at=None)
+    if connection.vendor == "postgresql":
+        released += claimed.exclude(claimed_by__in=RawSQL("SELECT pid FROM pg_stat_activity", [])).update(
+            claimed_by=None, claimed_at=None
+        )
+    return released
+
+
+def claim_batch(newsletter_id, owner, size):
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(
+                newsletter_id=newsletter_id,
+                status=Delivery.Status.PENDING,
+                claimed_by__isnull=True,
+                next_attempt_at__lte=timezone.now(),
+            )
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:size]
+        )
+        Delivery.objects.filter(id__in=ids).update(claimed_by=owner, claimed_at=timezone.now())
+    return list(
+        Delivery.objects.filter(id__in=ids)
+        .order_by("id")
+        .values_list("id", "attempts", "subscriber_id", "subscriber__email", "subscriber__name", "subscriber__status")
+    )
+
+
+class SendRate:
+    """At most NEWSLETTER_SEND_RATE messages per second across all workers (0: unthrottled).
+
+    Workers take permits per second from a shared cache counter (Redis in production).
+    """
+
+    def __init__(self, newsletter_id):
+        self.per_second = settings.NEWSLETTER_SEND_RATE
+        self.key = f"newsletters:rate:{newsletter_id}"
+
+    def wait_for_permit(self):
+        while self.per_second:
+            second = int(time.time())
+            key = f"{self.key}:{second}"
+            cache.add(key, 0, timeout=5)
+            if cache.incr(key) <= self.per_second:
+                return
+            time.sleep(max(second + 1 - time.time(), 0.001))
+
+
+def _mark(delivery_id, **fields):
+    Delivery.objects.filter(pk=delivery_id).update(claimed_by=None, claimed_at=None, **fields)
+
+
+def deliver_pending(newsletter_id):
+    """Send ready rows until none are left; returns seconds until the next retry is due, or None.
+
+    Raises ConnectionFailure (after releasing its claims) when the mail server is unreachable.
+    """
+    send = NewsletterSend.objects.get(newsletter_id=newsletter_id)
+    if send.state != NewsletterSend.State.SENDING:
+        return None
+    prepared = PreparedNewsletter(send)
+    rate = SendRate(newsletter_id)
+    owner = connection_id()
+    release_abandoned_claims(newsletter_id)
+    while batch := claim_batch(newsletter_id, owner, settings.NEWSLETTER_BATCH_SIZE):
+        try:
+            _deliver_batch(prepared, batch, rate)
+        finally:
+            # Whatever is still claimed here was not handed over: back to the queue untouched.
+            Delivery.objects.filter(id__in=[row[0] for row in batch], claimed_by=owner).update(
+                claimed_by=None, claimed_at=None
+            )
+    return finish_if_done(send)
+
+
+def _deliver_batch(prepared, batch, rate):
+    with open_transport() as transport:
+        for delivery_id, attempts, subscriber_id, email, name, status in batch:
+            if status != Subscriber.Status.CONFIRMED:
+                _mark(delivery_id, status=Delivery.Status.SKIPPED, error="Unsubscribed before it was sent.")
+                continue
+            rate.wait_for_permit()
+            try:
+                transport.send(prepared.sender, email, prepared.message_for(subscriber_id, email, name))
+            except TemporaryFailure as error:
+                _retry_later(delivery_id, attempts + 1, str(error))
+                continue
+            except PermanentFailure as error:
+                _mark(delivery_id, status=Delivery.Status.FAILED, attempts=attempts + 1, error=str(error))
+                continue
+            except ConnectionFailure as error:
+                Delivery.objects.filter(pk=delivery_id).update(error=f"Will retry: {error}")
+                raise
+            _mark(delivery_id, status=Delivery.Status.SENT, attempts=attempts + 1, sent_at=timezone.now(), error="")
+
+
+def _retry_later(delivery_id, attempts, error):
+    if attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
+        _mark(
+            delivery_id,
+            status=Delivery.Status.FAILED,
+            attempts=attempts,
+            error=f"Gave up after {attempts} tries: {error}",
+        )
+        return
+    wait = Delivery(attempts=attempts).backoff()
+    _mark(delivery_id, attempts=attempts, next_attempt_at=timezone.now() + wait, error=f"Will retry: {error}")
+
+
+def finish_if_done(send):
+    """Mark the send finished once no row is pending; else say when the next retry is due."""
+    pending = Delivery.objects.filter(newsletter_id=send.newsletter_id, status=Delivery.Status.PENDING)
+    if not pending.exists():
+        NewsletterSend.objects.filter(pk=send.pk, state=NewsletterSend.State.SENDING).update(
+            state=NewsletterSend.State.DONE, finished_at=timezone.now()
+        )
+        return None
+    next_due = pending.filter(claimed_by__isnull=True).aggregate(due=Min("next_attempt_at"))["due"]
+    if next_due is None:
+        return None  # the rest is claimed by live workers, which finish the send
+    return max((next_due - timezone.now()).total_seconds(), 0)

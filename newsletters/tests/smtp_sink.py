@@ -1,0 +1,81 @@
+"""A real SMTP server (aiosmtpd) on loopback that records the messages it accepted.
+
+Used by the newsletter tests and bench/newsletter_send.py. `answer` may return an SMTP reply
+such as "451 4.3.0 Try later" to refuse a message at the end of DATA (the moment of acceptance).
+"""
+
+import socket
+from collections import Counter
+from email import message_from_bytes
+from email.policy import default
+
+from aiosmtpd.controller import Controller
+
+PORTS = range(18500, 18600)  # the ports this app's tests and bench may use
+
+
+def free_port():
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
+
+
+class SmtpSink:
+    def __init__(self, keep_content=True, answer=None):
+        self.keep_content = keep_content
+        self.answer = answer
+        self.accepted = []  # (recipient, message-id, raw bytes or None)
+        self.refused = 0
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        verdict = self.answer(envelope) if self.answer else None
+        if verdict:
+            self.refused += 1
+            return verdict
+        message_id = _message_id(envelope.content)
+        for recipient in envelope.rcpt_tos:
+            self.accepted.append((recipient, message_id, envelope.content if self.keep_content else None))
+        return "250 2.0.0 Accepted"
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def recipients(self):
+        return Counter(recipient for recipient, _, _ in self.accepted)
+
+    def messages_to(self, recipient):
+        return [message_from_bytes(raw, policy=default) for to, _, raw in self.accepted if to == recipient]
+
+
+def _message_id(raw):
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"message-id:"):
+            return line.split(b":", 1)[1].strip().decode()
+    return None
+
+
+def use_sink(settings, sink):
+    """Point Django's mail settings at the sink, through the real SMTP backend."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
