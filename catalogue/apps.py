@@ -6,4 +6,4 @@ class CatalogueConfig(apps.CatalogueConfig):
 
     def ready(self):
         super().ready()
-        from catalogue import sync  # noqa: F401  (connects the publish receivers)
+        from catalogue import fragments, sync  # noqa: F401  (connect their signal receivers)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from catalogue.isbn import normalise_isbn
 from catalogue.pages import Author, BookPage
@@ -71,6 +72,6 @@ def suggest(request):
             "detail": "Author",
             "url": reverse("catalogue-author", args=[author.slug]),
         }
-        for author in Author.objects.autocomplete(query)[:3]
+        for author in get_search_backend().autocomplete(query, Author)[:3]
     ]
     return JsonResponse({"query": query, "results": results})

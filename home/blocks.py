@@ -1,5 +1,6 @@
 """StreamField blocks shared by the home page, book pages and newsletters."""
 
+from django.utils.safestring import mark_safe
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
@@ -35,6 +36,8 @@ class HeroBlock(blocks.StructBlock):
 
 
 class FeaturedBooksBlock(blocks.StructBlock):
+    """A hand-picked carousel, rendered from a cached fragment (see catalogue.fragments)."""
+
     heading = blocks.CharBlock(default="Featured books")
     books = blocks.ListBlock(blocks.PageChooserBlock(page_type="catalogue.BookPage"))
 
@@ -42,8 +45,82 @@ class FeaturedBooksBlock(blocks.StructBlock):
         icon = "pick"
         template = "blocks/featured_books_block.html"
 
+    def render(self, value, context=None):
+        from catalogue.fragments import featured_books_fragment
+
+        book_ids = [page.pk for page in value["books"] if page is not None]
+        html = featured_books_fragment(
+            value["heading"], book_ids, lambda: super(FeaturedBooksBlock, self).render(value, context)
+        )
+        return mark_safe(html)
+
+
+class NewInCategoryBlock(blocks.StructBlock):
+    """The newest books of a shelf and its sub-shelves, picked automatically."""
+
+    category = blocks.PageChooserBlock(page_type="catalogue.CategoryPage")
+    heading = blocks.CharBlock(required=False, help_text="Default: “New in <category>”.")
+    count = blocks.IntegerBlock(default=8, min_value=1, max_value=24, help_text="How many books to show.")
+
+    class Meta:
+        icon = "date"
+        label = "New in category"
+        template = "blocks/new_in_category_block.html"
+
+    def get_context(self, value, parent_context=None):
+        from catalogue.pages import BookPage
+
+        context = super().get_context(value, parent_context)
+        category = value["category"]
+        context["books"] = (
+            list(
+                BookPage.objects.live()
+                .descendant_of(category)
+                .order_by("-first_published_at", "-pk")
+                .for_listing()[: value["count"]]
+            )
+            if category
+            else []
+        )
+        return context
+
+    def render(self, value, context=None):
+        from catalogue.fragments import new_in_category_fragment
+
+        category = value["category"]
+        parts = (category.pk if category else None, value["count"], value["heading"])
+        return mark_safe(
+            new_in_category_fragment(parts, lambda: super(NewInCategoryBlock, self).render(value, context))
+        )
+
+
+class CategoryHighlightBlock(blocks.StructBlock):
+    category = blocks.PageChooserBlock(page_type="catalogue.CategoryPage")
+    text = blocks.TextBlock(required=False, help_text="Default: the category's introduction.")
+    image = ImageBlock(required=False)
+
+    class Meta:
+        icon = "folder-open-inverse"
+        label = "Category highlight"
+        template = "blocks/category_highlight_block.html"
+
+
+class NewsletterSignupBlock(blocks.StructBlock):
+    """A sign-up form; the newsletters app handles the double opt-in."""
+
+    heading = blocks.CharBlock(default="Our newsletter")
+    text = blocks.TextBlock(required=False, default="New books and reading lists, once a month.")
+
+    class Meta:
+        icon = "mail"
+        label = "Newsletter sign-up"
+        template = "blocks/newsletter_signup_block.html"
+
 
 class HomeBodyBlock(blocks.StreamBlock):
-    hero = HeroBlock()
+    hero = HeroBlock(label="Hero banner or advert")
     featured_books = FeaturedBooksBlock()
+    new_in_category = NewInCategoryBlock()
+    category_highlight = CategoryHighlightBlock()
     text = blocks.RichTextBlock(icon="pilcrow")
+    newsletter_signup = NewsletterSignupBlock()

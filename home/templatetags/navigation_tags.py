@@ -1,5 +1,6 @@
 from django import template
 
+from catalogue.fragments import shelves_fragment
 from catalogue.pages import CategoryPage
 
 register = template.Library()
@@ -7,5 +8,10 @@ register = template.Library()
 
 @register.simple_tag
 def top_categories():
-    """The top-level shelves (children of the home page), in the editor's order: one query."""
-    return list(CategoryPage.objects.live().filter(depth=3).order_by("path"))
+    """The top-level shelves (children of the home page) in the editor's order, as (title, url).
+
+    Every shopper page shows them, so they come from the cache; publishing, unpublishing or
+    moving a shelf refreshes them (see catalogue.fragments)."""
+    return shelves_fragment(
+        lambda: [(page.title, page.url) for page in CategoryPage.objects.live().filter(depth=3).order_by("path")]
+    )
