@@ -36,6 +36,8 @@ Source = get_model("payment", "Source")
 Transaction = get_model("payment", "Transaction")
 PaymentEventType = get_model("order", "PaymentEventType")
 PaymentEvent = get_model("order", "PaymentEvent")
+ProductRecord = get_model("analytics", "ProductRecord")
+UserRecord = get_model("analytics", "UserRecord")
 Selector = get_class("partner.strategy", "Selector")
 Applicator = get_class("offer.applicator", "Applicator")
 Repository = get_class("shipping.repository", "Repository")
@@ -308,6 +310,12 @@ def _place_order(attempt, payer_email):
         raise PaymentError(f"Basket {basket.pk} no longer totals {attempt.amount} {attempt.currency}")
     if shipping_address is not None:
         shipping_address.save()
+    # Oscar's analytics receiver creates its counter rows without a savepoint, so a race there would
+    # abort this transaction after the capture; created here first (race-safe), it only UPDATEs.
+    for line in basket.all_lines():
+        ProductRecord.objects.get_or_create(product_id=line.product_id)
+    if attempt.user is not None:
+        UserRecord.objects.get_or_create(user=attempt.user)
     pending = attempt.capture_status == "PENDING"
     order = PlacingOrder().place_order(
         basket=basket,
