@@ -5,7 +5,8 @@ from itertools import count
 
 from django.conf import settings
 from oscar.core.loading import get_model
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from catalogue.covers import create_cover_image
 from catalogue.pages import Author, BookAuthor, BookPage, CategoryPage
@@ -23,10 +24,21 @@ def next_isbn():
     return body + str((10 - total % 10) % 10)
 
 
+def root_page():
+    """Wagtail's tree root, made by a migration, but gone after a transactional test's flush."""
+    root = Page.get_first_root_node()
+    if root is None:
+        locale = Locale.objects.first() or Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
 def make_home():
     home = HomePage.objects.first()
     if home is None:
-        home = Page.get_first_root_node().add_child(instance=HomePage(title="Folio Books", slug="folio-books"))
+        home = root_page().add_child(instance=HomePage(title="Folio Books", slug="folio-books"))
         Site.objects.update_or_create(
             is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
         )
