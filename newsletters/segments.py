@@ -7,7 +7,7 @@ Every rule returns confirmed subscribers only.
 
 from datetime import timedelta
 
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -23,7 +23,9 @@ def buyer_emails(orders):
     Orders without any address are left out: a NULL in a `NOT IN` subquery would match nothing.
     """
     return (
-        orders.annotate(buyer_email=Lower(Coalesce(NullIf(F("user__email"), ""), NullIf(F("guest_email"), ""))))
+        orders.annotate(
+            buyer_email=Lower(Coalesce(NullIf(F("user__email"), Value("")), NullIf(F("guest_email"), Value(""))))
+        )
         .filter(buyer_email__isnull=False)
         .values("buyer_email")
     )

@@ -1,0 +1,85 @@
+"""Kill -9 mid-send: a real Celery worker, a real SMTP server, 2,000 subscribers.
+
+The worker is killed with SIGKILL part-way; a new worker resumes the send on start. The SMTP
+server must have received every subscriber's newsletter exactly once.
+"""
+
+import signal
+import time
+import uuid
+
+import pytest
+
+from bookshop.celery_app import app as celery_app
+from newsletters.models import Delivery, NewsletterSend
+from newsletters.tasks import start_newsletter_send
+from newsletters.tests.factories import make_newsletter, make_subscribers, schedule_send
+from newsletters.tests.smtp_sink import SmtpSink
+from newsletters.tests.workers import start_worker, stop_worker, worker_environment
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+SUBSCRIBERS = 2000
+
+
+def wait_until(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.02)
+
+
+def sent_count(newsletter):
+    return Delivery.objects.filter(newsletter=newsletter, status=Delivery.Status.SENT).count()
+
+
+@pytest.fixture
+def broker(redis_url):
+    """Tasks from this test go through Redis (not eager) to this test's own queue."""
+    queue = f"newsletter-crash-{uuid.uuid4().hex[:8]}"
+    saved = {name: celery_app.conf[name] for name in ("task_always_eager", "task_default_queue")}
+    celery_app.conf.update(task_always_eager=False, task_default_queue=queue)
+    yield queue
+    celery_app.conf.update(saved)
+
+
+def test_killed_worker_resumes_without_duplicates_or_losses(postgres, redis_url, broker, tmp_path):
+    subscribers = make_subscribers(SUBSCRIBERS)
+    newsletter = make_newsletter("Crash test")
+    schedule_send(newsletter)
+
+    with SmtpSink(keep_content=False) as sink:
+        # Throttled so the kill lands mid-send whatever the machine's speed.
+        environment = worker_environment(
+            broker, redis_url, sink.port, NEWSLETTER_SEND_RATE=400, NEWSLETTER_BATCH_SIZE=50
+        )
+        first = start_worker(environment, tmp_path / "first.log")
+        try:
+            start_newsletter_send.apply_async((newsletter.pk,), queue=broker)
+            wait_until(lambda: sent_count(newsletter) >= 300, 90, "the first worker to send 300 messages")
+        finally:
+            stop_worker(first, signal.SIGKILL)
+        sent_before_restart = sent_count(newsletter)
+        assert sent_before_restart < SUBSCRIBERS, "the worker finished before it was killed"
+        print(f"killed the first worker after {sent_before_restart} messages were marked sent")
+
+        second = start_worker(environment, tmp_path / "second.log")
+        try:
+            wait_until(
+                lambda: NewsletterSend.objects.get(newsletter=newsletter).state == NewsletterSend.State.DONE,
+                120,
+                "the second worker to finish the send",
+            )
+        finally:
+            stop_worker(second)
+
+        received = sink.recipients()
+    duplicates = {email: count for email, count in received.items() if count > 1}
+    lost = {subscriber.email for subscriber in subscribers} - set(received)
+    assert not lost, f"{len(lost)} subscribers never received the newsletter"
+    assert not duplicates, f"{len(duplicates)} subscribers received it more than once"
+    assert len(sink.accepted) == SUBSCRIBERS
+    assert sent_count(newsletter) == SUBSCRIBERS
+    # Every copy of a subscriber's newsletter carries the same stable Message-ID.
+    assert len({message_id for _, message_id, _ in sink.accepted}) == SUBSCRIBERS

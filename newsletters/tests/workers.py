@@ -1,0 +1,85 @@
+"""Start and stop real Celery worker processes for the crash test and the bench."""
+
+import os
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+CELERY = Path(sys.executable).with_name("celery")
+
+
+def database_url():
+    """The URL of the database this process uses (the test database, under pytest)."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def worker_environment(queue, redis_url, smtp_port, **extra):
+    return {
+        **os.environ,
+        "PYTHONPATH": f"{PROJECT_DIR / 'site'}{os.pathsep}{PROJECT_DIR}",
+        "DJANGO_SETTINGS_MODULE": "newsletters.tests.worker_settings",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": redis_url,
+        "NEWSLETTER_WORKER_QUEUE": queue,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        **{name: str(value) for name, value in extra.items()},
+    }
+
+
+def start_worker(environment, log_path):
+    """One worker process (solo pool: the process that sends is the process we may kill)."""
+    log = open(log_path, "ab")  # noqa: SIM115 (closed by stop_worker)
+    process = subprocess.Popen(
+        [
+            str(CELERY),
+            "-A",
+            "bookshop",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "-Q",
+            environment["NEWSLETTER_WORKER_QUEUE"],
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"newsletter-{log_path.stem}@%h",
+        ],
+        cwd=PROJECT_DIR,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    process.log = log
+    return process
+
+
+def stop_worker(process, sig=signal.SIGTERM):
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    process.log.close()
+
+
+@contextmanager
+def running_workers(environment, log_dir, count=1):
+    workers = [start_worker(environment, log_dir / f"worker-{number}.log") for number in range(count)]
+    try:
+        yield workers
+    finally:
+        for worker in workers:
+            stop_worker(worker)
