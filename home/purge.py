@@ -13,7 +13,6 @@ publish at most and never blocks an editor; the TTLs bound what it keeps serving
 """
 
 import logging
-import socket
 import threading
 import time
 from urllib.error import HTTPError, URLError
@@ -67,7 +66,7 @@ class NginxPurgeBackend(HTTPBackend):
         except HTTPError as error:
             if error.code != 404:  # 404: nothing was cached under that key
                 logger.error("purge of %s on %s answered %s", url, self.location, error.code)
-        except (URLError, TimeoutError, socket.timeout, ConnectionError) as error:
+        except (URLError, TimeoutError, ConnectionError) as error:
             logger.error("purge of %s on %s failed: %s", url, self.location, error)
             with _unreachable_lock:
                 _unreachable_until[self.location] = time.monotonic() + settings.EDGE_CACHE_NODE_RETRY_AFTER

@@ -53,11 +53,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--standalone", action="store_true", help="A whole nginx.conf run with `nginx -p PREFIX`.")
         parser.add_argument("--prefix", help="Standalone: the folder for pid, temp files and cache.")
-        parser.add_argument("--cache-dir", help="Page cache folder (default PREFIX/cache or /var/cache/nginx/bookshop).")
+        parser.add_argument("--cache-dir", help="Cache folder (default PREFIX/cache, or /var/cache/nginx/bookshop).")
         parser.add_argument("--log-dir", help="Log folder (default var/log).")
         parser.add_argument("--listen", help="Public address:port (default: this node's EDGE_CACHE_NODES entry).")
         parser.add_argument("--purge-listen", help="Purge address:port (default: this node's EDGE_CACHE_PURGE_URLS).")
-        parser.add_argument("--upstream", action="append", help="gunicorn node host:port (default EDGE_CACHE_UPSTREAMS).")
+        parser.add_argument("--upstream", action="append", help="gunicorn host:port (default EDGE_CACHE_UPSTREAMS).")
         parser.add_argument("--server-name", action="append", help="Accepted Host (default: ALLOWED_HOSTS).")
         parser.add_argument(
             "--trusted-address",
