@@ -39,8 +39,8 @@ urlpatterns = [
     path("search/", catalogue_search.search, name="shop-search"),
     path("search/suggest/", catalogue_search.suggest, name="shop-search-suggest"),
     path("authors/<slug:slug>/", catalogue_views.author_detail, name="catalogue-author"),
-    # /_/: small uncached endpoints behind cached pages.
     path("newsletters/", include("newsletters.urls")),
+    # /_/: small uncached endpoints behind cached pages.
     path("_/csrf/", home_views.csrf_token, name="csrf-token"),
     path("_/me/", home_views.personal_header, name="personal-header"),
     path("_/health", home_views.health, name="health"),

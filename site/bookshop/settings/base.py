@@ -339,9 +339,7 @@ PAYPAL_TIMEOUT_SECONDS = int(env("PAYPAL_TIMEOUT_SECONDS", "20"))
 PAYPAL_RECONCILE_AFTER_SECONDS = int(env("PAYPAL_RECONCILE_AFTER_SECONDS", "300"))
 # Order emails go through Celery after commit; a down SMTP server is retried with backoff.
 SHOP_EMAIL_RETRY_SECONDS = int(env("SHOP_EMAIL_RETRY_SECONDS", "30"))
-CELERY_BEAT_SCHEDULE = {
-    "paypal-reconcile": {"task": "checkout.tasks.reconcile_payments", "schedule": 300.0},
-}
+CELERY_BEAT_SCHEDULE["paypal-reconcile"] = {"task": "checkout.tasks.reconcile_payments", "schedule": 300.0}
 
 LOGGING = {
     "version": 1,
