@@ -74,7 +74,7 @@ def recently_viewed_entry(context, book):
         "cover": book.cover.get_rendition("fill-120x180").url if book.cover else "",
         "price": currency(book.price, book.currency) if book.price is not None else "",
     }
-    return json.dumps(entry)
+    return json.dumps(entry, ensure_ascii=False)
 
 
 @register.filter(needs_autoescape=True)

@@ -6,7 +6,7 @@ from itertools import count
 from django.conf import settings
 from oscar.core.loading import get_model
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from catalogue.covers import create_cover_image
 from catalogue.pages import Author, BookAuthor, BookPage, CategoryPage
@@ -25,7 +25,10 @@ def next_isbn():
 
 
 def root_page():
-    """Wagtail's tree root, made by a migration, but gone after a transactional test's flush."""
+    """Wagtail's tree roots (pages, image collections), made by migrations, but gone after a
+    transactional test's flush."""
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         locale = Locale.objects.first() or Locale.objects.create(

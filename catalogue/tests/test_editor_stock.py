@@ -75,9 +75,7 @@ def test_a_new_book_published_with_price_and_stock_is_for_sale(editor_client):
     form = book_form(price="12.50", num_in_stock="3")
     form["action-publish"] = "action-publish"
 
-    response = editor_client.post(
-        reverse("wagtailadmin_pages:add", args=["catalogue", "bookpage", category.pk]), form
-    )
+    response = editor_client.post(reverse("wagtailadmin_pages:add", args=["catalogue", "bookpage", category.pk]), form)
 
     assert response.status_code == 302
     book = BookPage.objects.get(slug="the-dispossessed")

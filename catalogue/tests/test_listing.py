@@ -51,8 +51,13 @@ def test_24_books_a_page_with_links_that_keep_the_sort(client):
     shelf = make_category(title="Big Shelf")
     author = Author.objects.create(name="Many Books", slug="many-books")
     books = [
-        NewBook(title=f"Book {n:02d}", isbn=isbn13(f"979860{n:06d}"), author_ids=[author.pk], price=Decimal("5.00"),
-                num_in_stock=1)
+        NewBook(
+            title=f"Book {n:02d}",
+            isbn=isbn13(f"979860{n:06d}"),
+            author_ids=[author.pk],
+            price=Decimal("5.00"),
+            num_in_stock=1,
+        )
         for n in range(30)
     ]
     BulkBookWriter().add(shelf, books)

@@ -39,7 +39,9 @@ def test_the_query_is_highlighted_and_html_escaped(client, shelf):
 
 def test_content_pages_are_found_too(client, shelf):
     home = make_home()
-    about = home.add_child(instance=StandardPage(title="Delivery and returns", slug="delivery", body="<p>Free over 40.</p>"))
+    about = home.add_child(
+        instance=StandardPage(title="Delivery and returns", slug="delivery", body="<p>Free over 40.</p>")
+    )
     about.save_revision().publish()
     response = client.get("/search/", {"q": "delivery"})
     assert [page.title for page in response.context["content_pages"]] == ["Delivery and returns"]

@@ -1,0 +1,91 @@
+"""Query budgets: the home page, a category page of 24 books, a book page and a search results
+page each run a fixed number of SQL queries (at most 15), the same with 10 or 1,000 books."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+
+from catalogue.bulk_books import BulkBookWriter, NewBook, isbn13
+from catalogue.covers import create_cover_image
+from catalogue.pages import Author, BookPage
+from catalogue.tests.factories import make_book, make_category, make_home
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 15
+
+
+@pytest.fixture
+def shop():
+    home = make_home()
+    fiction = make_category(title="Fiction")
+    classics = make_category(fiction, title="Classics")
+    crime = make_category(fiction, title="Crime")
+    books = [
+        make_book(classics if n % 2 else crime, title=f"Ocean Tale {n}", author=f"Writer {n % 3}", cover=True)
+        for n in range(10)
+    ]
+    home.body = [
+        (
+            "hero",
+            {"heading": "Stories worth keeping", "text": "", "image": None, "link_page": fiction, "link_text": ""},
+        ),
+        ("featured_books", {"heading": "Featured", "books": books[:6]}),
+        ("new_in_category", {"category": fiction, "heading": "", "count": 8}),
+        ("category_highlight", {"category": crime, "text": "Whodunnits.", "image": None}),
+        ("text", "<p>Open every day.</p>"),
+        ("newsletter_signup", {"heading": "Newsletter", "text": "Monthly."}),
+    ]
+    home.save_revision().publish()
+    return {"home": home, "category": classics, "book": books[1], "shelves": [classics, crime]}
+
+
+def grow_catalogue_to_1000_books(shop):
+    covers = [create_cover_image(f"Cover {n}", "Bulk", isbn13(f"97987000000{n}")).pk for n in range(2)]
+    author_ids = [Author.objects.create(name=f"Bulk Author {n}", slug=f"bulk-author-{n}").pk for n in range(20)]
+    writer = BulkBookWriter(batch_size=500)
+    for index, shelf in enumerate(shop["shelves"]):
+        books = [
+            NewBook(
+                title=f"Ocean Story {index}-{n}",
+                isbn=isbn13(f"9798{index}{n:07d}"),
+                author_ids=[author_ids[n % 20]],
+                price=Decimal("4.99") + n % 7,
+                num_in_stock=n % 4,
+                cover_id=covers[n % 2],
+            )
+            for n in range(495)
+        ]
+        writer.add(shelf, books)
+    writer.finish()
+    assert BookPage.objects.live().count() == 1000
+
+
+def query_count(client, url, params, django_assert_max_num_queries):
+    cache.clear()
+    assert client.get(url, params).status_code == 200  # warms renditions and cached fragments
+    with django_assert_max_num_queries(BUDGET) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_query_counts_stay_within_budget_and_do_not_grow_with_the_catalogue(
+    client, shop, django_assert_max_num_queries
+):
+    pages = {
+        "home": ("/", {}),
+        "category": (shop["category"].url, {"sort": "price-asc"}),
+        "book": (shop["book"].url, {}),
+        "search": ("/search/", {"q": "ocean"}),
+    }
+    with_10 = {name: query_count(client, *page, django_assert_max_num_queries) for name, page in pages.items()}
+
+    grow_catalogue_to_1000_books(shop)
+    with_1000 = {name: query_count(client, *page, django_assert_max_num_queries) for name, page in pages.items()}
+
+    assert with_1000 == with_10
+    category_page = client.get(shop["category"].url).context["books"]
+    assert len(category_page) == 24  # the budget was measured on a full page of books
+    assert len(client.get("/search/", {"q": "ocean"}).context["books"]) == 20
