@@ -53,8 +53,8 @@ class EdgeStack:
         self.env = {**os.environ, **env, "BOOKSHOP_LOG_DIR": str(self.log_dir)}
         self.env.setdefault("EDGE_CACHE_NODES", self.url(""))
         self.env.setdefault("EDGE_CACHE_PURGE_URLS", self.purge_url)
-        if static_root:
-            self.env["STATIC_ROOT"] = str(static_root)
+        # nginx serves /static/ from disk: collect once into var/ (later runs copy only changes).
+        self.env["STATIC_ROOT"] = str(static_root or PROJECT_DIR / "var" / "test-static")
         self.gunicorn = {}
         self.nginx_process = None
 
@@ -84,6 +84,12 @@ class EdgeStack:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     raise RuntimeError(f"port {port} is already taken; a previous run may still be running")
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [PYTHON, str(PROJECT_DIR / "manage.py"), "collectstatic", "--noinput", "--verbosity=0"],
+            env=self.env,
+            check=True,
+            cwd=PROJECT_DIR,
+        )
         command = [
             PYTHON,
             str(PROJECT_DIR / "manage.py"),
