@@ -38,12 +38,25 @@ def render_newsletter(page):
     return css_inline.inline(html), text
 
 
+class PersonalLinks:
+    """Each subscriber's unsubscribe and preferences URLs, both carrying their signed token.
+
+    URL reversing costs more than the rest of a message's composition, so it is done once.
+    """
+
+    TOKEN_SLOT = "TOKEN-SLOT"
+
+    def __init__(self):
+        self.unsubscribe = site_url(reverse("newsletters:unsubscribe", args=[self.TOKEN_SLOT]))
+        self.preferences = site_url(reverse("newsletters:preferences", args=[self.TOKEN_SLOT]))
+
+    def __call__(self, subscriber_id):
+        token = manage_token(subscriber_id)
+        return self.unsubscribe.replace(self.TOKEN_SLOT, token), self.preferences.replace(self.TOKEN_SLOT, token)
+
+
 def personal_links(subscriber_id):
-    token = manage_token(subscriber_id)
-    return (
-        site_url(reverse("newsletters:unsubscribe", args=[token])),
-        site_url(reverse("newsletters:preferences", args=[token])),
-    )
+    return PersonalLinks()(subscriber_id)
 
 
 def greeting(name):
@@ -95,6 +108,7 @@ class PreparedNewsletter:
         self.text = send.text_body
         self.domain = self.sender.rpartition("@")[2] or "localhost"
         self.boundary = f"=_folio_newsletter_{send.newsletter_id}"
+        self.personal_links = PersonalLinks()
         self.common_headers = (
             f"From: {_address(settings.NEWSLETTER_FROM_EMAIL)}\r\n"
             f"Subject: {_header(send.subject)}\r\n"
@@ -108,7 +122,7 @@ class PreparedNewsletter:
         return f"<newsletter-{self.newsletter_id}.subscriber-{subscriber_id}@{self.domain}>"
 
     def message_for(self, subscriber_id, email, name):
-        unsubscribe_url, preferences_url = personal_links(subscriber_id)
+        unsubscribe_url, preferences_url = self.personal_links(subscriber_id)
         personal = {
             "unsubscribe_url": unsubscribe_url,
             "preferences_url": preferences_url,

@@ -18,6 +18,7 @@ programs treat it as the same message.
 import logging
 import os
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -80,6 +81,27 @@ def release_abandoned_claims(newsletter_id):
     return released
 
 
+@contextmanager
+def commits_without_waiting_for_disk():
+    """Mark rows sent without waiting for the WAL flush (PostgreSQL's synchronous_commit=off).
+
+    Waiting for the disk on every message costs milliseconds each (most of the time per message,
+    measured). A killed worker cannot lose such a commit: PostgreSQL already has it. Only a
+    crash of PostgreSQL itself can lose the last fraction of a second of marks, and those
+    messages are then sent again, never lost.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def claim_batch(newsletter_id, owner, size):
     with transaction.atomic():
         ids = list(
@@ -125,6 +147,17 @@ def _mark(delivery_id, **fields):
     Delivery.objects.filter(pk=delivery_id).update(claimed_by=None, claimed_at=None, **fields)
 
 
+MARK_SENT_SQL = (
+    f"UPDATE {Delivery._meta.db_table} SET status = %s, attempts = %s, sent_at = %s, error = '', "
+    "claimed_by = NULL, claimed_at = NULL WHERE id = %s"
+)
+
+
+def _mark_sent(cursor, delivery_id, attempts):
+    """The one write per message, on the hot path: plain SQL on a reused cursor, autocommitted."""
+    cursor.execute(MARK_SENT_SQL, [Delivery.Status.SENT, attempts, timezone.now(), delivery_id])
+
+
 def deliver_pending(newsletter_id):
     """Send ready rows until none are left; returns seconds until the next retry is due, or None.
 
@@ -137,19 +170,20 @@ def deliver_pending(newsletter_id):
     rate = SendRate(newsletter_id)
     owner = connection_id()
     release_abandoned_claims(newsletter_id)
-    while batch := claim_batch(newsletter_id, owner, settings.NEWSLETTER_BATCH_SIZE):
-        try:
-            _deliver_batch(prepared, batch, rate)
-        finally:
-            # Whatever is still claimed here was not handed over: back to the queue untouched.
-            Delivery.objects.filter(id__in=[row[0] for row in batch], claimed_by=owner).update(
-                claimed_by=None, claimed_at=None
-            )
+    with commits_without_waiting_for_disk():
+        while batch := claim_batch(newsletter_id, owner, settings.NEWSLETTER_BATCH_SIZE):
+            try:
+                _deliver_batch(prepared, batch, rate)
+            finally:
+                # Whatever is still claimed here was not handed over: back to the queue untouched.
+                Delivery.objects.filter(id__in=[row[0] for row in batch], claimed_by=owner).update(
+                    claimed_by=None, claimed_at=None
+                )
     return finish_if_done(send)
 
 
 def _deliver_batch(prepared, batch, rate):
-    with open_transport() as transport:
+    with open_transport() as transport, connection.cursor() as cursor:
         for delivery_id, attempts, subscriber_id, email, name, status in batch:
             if status != Subscriber.Status.CONFIRMED:
                 _mark(delivery_id, status=Delivery.Status.SKIPPED, error="Unsubscribed before it was sent.")
@@ -166,7 +200,7 @@ def _deliver_batch(prepared, batch, rate):
             except ConnectionFailure as error:
                 Delivery.objects.filter(pk=delivery_id).update(error=f"Will retry: {error}")
                 raise
-            _mark(delivery_id, status=Delivery.Status.SENT, attempts=attempts + 1, sent_at=timezone.now(), error="")
+            _mark_sent(cursor, delivery_id, attempts + 1)
 
 
 def _retry_later(delivery_id, attempts, error):

@@ -4,6 +4,7 @@ Used by the newsletter tests and bench/newsletter_send.py. `answer` may return a
 such as "451 4.3.0 Try later" to refuse a message at the end of DATA (the moment of acceptance).
 """
 
+import logging
 import socket
 from collections import Counter
 from email import message_from_bytes
@@ -12,6 +13,8 @@ from email.policy import default
 from aiosmtpd.controller import Controller
 
 PORTS = range(18500, 18600)  # the ports this app's tests and bench may use
+# aiosmtpd logs every SMTP command at INFO: thousands of lines per send, and most of its CPU time.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port():
