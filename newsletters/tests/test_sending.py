@@ -205,3 +205,18 @@ def test_send_rate_setting_throttles(sink, settings):
     # 25 messages at 10 per second span at least two second boundaries.
     assert time.monotonic() - started >= 1.0
     assert len(sink.accepted) == 25
+
+
+def test_without_an_smtp_server_the_django_mail_backend_gets_the_same_messages(settings, mailoutbox):
+    """The embedded site (console or locmem backend) sends newsletters too."""
+    settings.NEWSLETTER_SEND_RATE = 0
+    [reader] = make_subscribers(1)
+
+    send_now(make_newsletter("Offline"))
+
+    [message] = mailoutbox
+    assert message.to == [reader.email]
+    parsed = message.message()
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "Offline" in parsed["Subject"]
+    assert Delivery.objects.get().status == Delivery.Status.SENT
