@@ -245,7 +245,6 @@ class NewsletterSend(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         SENDING = "sending", "Sending"
         DONE = "done", "Finished"
-        CANCELLED = "cancelled", "Cancelled"
 
     newsletter = models.OneToOneField(NewsletterPage, on_delete=models.CASCADE, related_name="send")
     state = models.CharField(max_length=20, choices=State.choices, default=State.SCHEDULED)

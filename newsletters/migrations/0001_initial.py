@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='NewsletterSend',
             fields=[
                 ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('scheduled', 'Scheduled'), ('sending', 'Sending'), ('done', 'Finished'), ('cancelled', 'Cancelled')], default='scheduled', max_length=20)),
+                ('state', models.CharField(choices=[('scheduled', 'Scheduled'), ('sending', 'Sending'), ('done', 'Finished')], default='scheduled', max_length=20)),
                 ('scheduled_for', models.DateTimeField(default=django.utils.timezone.now)),
                 ('subject', models.CharField(blank=True, max_length=150)),
                 ('html_body', models.TextField(blank=True)),

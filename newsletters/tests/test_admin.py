@@ -153,3 +153,12 @@ def test_email_preview_mode_shows_the_mail(marketer):
 
     assert "Hamlet" in html and "€6.50" in html and "Hello Reader," in html
     assert 'style="' in html and "<style" not in html
+
+
+def test_newsletter_editor_has_a_send_button(client, marketer):
+    newsletter = make_newsletter("Buttons")
+
+    html = client.get(f"/admin/pages/{newsletter.pk}/edit/").content.decode()
+
+    assert f'href="/admin/newsletters/{newsletter.pk}/send/"' in html
+    assert "Send newsletter" in html
