@@ -3,6 +3,7 @@
 import logging
 import smtplib
 from datetime import timedelta
+from decimal import Decimal
 
 from celery import shared_task
 from django.conf import settings
@@ -131,7 +132,7 @@ def _record_outside_refund(order, refund, attempt):
     row = PayPalRefund.objects.create(
         order=order,
         capture_id=attempt.capture_id,
-        amount=amount.get("value", "0"),
+        amount=Decimal(amount.get("value", "0")),
         currency=amount.get("currency_code", attempt.currency),
         paypal_refund_id=refund_id,
         status=refund.get("status", ""),
@@ -143,5 +144,9 @@ def _record_outside_refund(order, refund, attempt):
 
 @shared_task
 def reconcile_payments():
-    """Beat task: finish or refund attempts stuck after approval or capture."""
-    return reconcile.reconcile_stale(timedelta(seconds=settings.PAYPAL_RECONCILE_AFTER_SECONDS))
+    """Beat task: finish or refund attempts stuck after approval or capture; retry unprocessed webhooks."""
+    older_than = timedelta(seconds=settings.PAYPAL_RECONCILE_AFTER_SECONDS)
+    stuck_events = WebhookEvent.objects.filter(processed_at=None, received_at__lt=timezone.now() - older_than)
+    for event_pk in stuck_events.values_list("pk", flat=True):
+        process_webhook_event.delay(event_pk)
+    return reconcile.reconcile_stale(older_than)

@@ -17,6 +17,7 @@ replays the capture (same request id, no second charge) and places the order, or
 import logging
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oscar.apps.order.utils import OrderCreator
@@ -291,8 +292,9 @@ def _verify_capture_and_place(attempt, paypal_order):
 
 def rebuild_basket(attempt):
     basket = Basket.objects.get(pk=attempt.basket_id)
-    basket.strategy = Selector().strategy(user=attempt.user)
-    Applicator().apply(basket, attempt.user)
+    user = attempt.user or AnonymousUser()
+    basket.strategy = Selector().strategy(user=user)
+    Applicator().apply(basket, user)
     return basket
 
 
@@ -322,7 +324,7 @@ def _place_order(attempt, payer_email):
         total=total,
         shipping_method=method,
         shipping_charge=shipping_charge,
-        user=attempt.user,
+        user=attempt.user or AnonymousUser(),  # Oscar's voucher checks expect a user object
         shipping_address=shipping_address,
         order_number=attempt.order_number,
         status=PAYMENT_PENDING if pending else PAID,

@@ -57,14 +57,16 @@ def reconcile_attempt(attempt_id, client=None):
     except facade.CaptureNotConfirmed:
         return "capture-not-confirmed"
     except Exception:
-        logger.exception("Attempt %s: captured but the order cannot be placed; refunding", attempt.pk)
-        attempt.refresh_from_db()
-        if attempt.capture_id:
-            with transaction.atomic():
-                locked = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+        logger.exception("Attempt %s: the order cannot be placed; refunding any capture", attempt.pk)
+        captured = facade.capture_from(client.get_order(attempt.paypal_order_id))
+        if captured is None:
+            return "error"
+        with transaction.atomic():
+            locked = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+            if locked.state == PaymentAttempt.State.ALLOCATED:
                 facade.release_stock(locked)
-            return _refund_unplaced(attempt, attempt.capture_id, client)
-        return "error"
+            locked.basket.thaw()
+        return _refund_unplaced(attempt, captured["id"], client)
     logger.info("Reconciliation placed order %s for PayPal order %s", attempt.order_number, attempt.paypal_order_id)
     return attempt.state
 

@@ -381,18 +381,17 @@ class Simulator:
                 if unit.get("invoice_id"):
                     self.used_invoice_ids.add(unit["invoice_id"])
                 response = SimResponse(201, self._order_view(request, order))
-            if outcome == "TIMEOUT":
-                time.sleep(self.timeout_seconds)
-            if outcome == "DROP":
-                # Stored for replays first: PayPal captured, only the answer is lost.
-                with self.lock:
-                    key = request.headers.get("paypal-request-id")
-                    if key:
-                        self.replays[("capture", key)] = response
-                return DROP
+            delayed["outcome"] = outcome
             return response
 
-        return self._idempotent("capture", request, work)
+        delayed = {}
+        response = self._idempotent("capture", request, work)
+        # PayPal captured and stored the replay; only the answer is late or lost.
+        if delayed.get("outcome") == "TIMEOUT":
+            time.sleep(self.timeout_seconds)
+        if delayed.get("outcome") == "DROP":
+            return DROP
+        return response
 
     def _public_capture(self, capture):
         return {key: value for key, value in capture.items() if not key.startswith("_")}
@@ -493,7 +492,7 @@ Cancel and return to Folio Books</a></p>
     def certificate(self, request):
         return SimResponse(200, self.certificate_pem, {"Content-Type": "application/x-pem-file"})
 
-    def signed_webhook(self, base_url, webhook_id, event_type, resource, resource_type="capture"):
+    def signed_webhook(self, base_url, webhook_id, event_type, resource, resource_type="capture", sent_at=None):
         """A webhook event as PayPal sends it: the exact body bytes and the signature headers."""
         event = {
             "id": f"WH-{paypal_id()}-{paypal_id()}",
@@ -506,7 +505,7 @@ Cancel and return to Folio Books</a></p>
         }
         body = json.dumps(event).encode()
         transmission_id = str(uuid.uuid4())
-        transmission_time = now_rfc3339()
+        transmission_time = (sent_at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
         message = f"{transmission_id}|{transmission_time}|{webhook_id}|{zlib.crc32(body) & 0xFFFFFFFF}"
         signature = self.key.sign(message.encode(), padding.PKCS1v15(), hashes.SHA256())
         headers = {
