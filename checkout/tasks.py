@@ -13,6 +13,7 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
 from checkout.models import PaymentAttempt, PayPalRefund, WebhookEvent
+from checkout.order.receivers import EMAILED_STATUSES
 from checkout.paypal import reconcile
 from checkout.paypal.client import PayPalClient
 
@@ -61,10 +62,12 @@ CAPTURE_STATUS_TO_ORDER = {"COMPLETED": "Paid", "REFUNDED": "Refunded", "DENIED"
 def move_order_forward(order, status):
     if STATUS_RANK.get(status, -1) <= STATUS_RANK.get(order.status, -1):
         return False
+    old_status = order.status
     order.status = status  # webhooks bypass the staff pipeline, but only ever move forward
     order.save(update_fields=["status"])
-    order.status_changes.create(old_status="", new_status=status)
-    transaction.on_commit(lambda: send_order_email.delay(order.pk, "ORDER_STATUS_CHANGED"), robust=True)
+    order.status_changes.create(old_status=old_status, new_status=status)
+    if status in EMAILED_STATUSES:
+        transaction.on_commit(lambda: send_order_email.delay(order.pk, "ORDER_STATUS_CHANGED"), robust=True)
     return True
 
 
