@@ -268,17 +268,17 @@ class BookPage(MirroredInOscar, Page):
     RELATED_BOOKS = 6
 
     def related_books(self):
-        """Other live books on the same shelf or by the same authors: one listing query."""
-        shelf_path = self.path[: -self.steplen]
-        author_ids = [author.pk for author in self.authors]
-        related = (
-            BookPage.objects.live()
-            .filter(Q(path__startswith=shelf_path, depth=self.depth) | Q(book_authors__author__in=author_ids))
-            .exclude(pk=self.pk)
-            .distinct()
-            .order_by("-first_published_at", "pk")
+        """Other live books: the latest on the same shelf and the latest by the same authors.
+
+        Each side is a small indexed subquery (LIMIT), so the cost does not grow with the shelf;
+        one listing query then loads the cards."""
+        others = BookPage.objects.live().exclude(pk=self.pk).values("pk")
+        same_shelf = others.filter(path__startswith=self.path[: -self.steplen], depth=self.depth).order_by("-path")
+        same_authors = others.filter(book_authors__author__in=[author.pk for author in self.authors]).order_by("-pk")
+        related = BookPage.objects.filter(
+            Q(pk__in=same_shelf[: self.RELATED_BOOKS]) | Q(pk__in=same_authors[: self.RELATED_BOOKS])
         )
-        return list(related.for_listing()[: self.RELATED_BOOKS])
+        return list(related.order_by("-first_published_at", "-pk").for_listing()[: self.RELATED_BOOKS])
 
     def get_context(self, request, *args, **kwargs):
         # The page came from routing without its relations: load what the template shows at once.

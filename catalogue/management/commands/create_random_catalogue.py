@@ -9,6 +9,7 @@ import random
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.db.models import Max
 from django.utils.text import slugify
 from wagtail.models import Page, Site
@@ -21,15 +22,20 @@ from home.progress import ProgressBar
 
 # 979-8-9 is unassigned in the demo fixtures and the test factories.
 ISBN_PREFIX = "97989"
-WORDS = (
+COMMON_WORDS = (
     "silent river winter garden shadow light empire ocean glass iron night letters house city stone "
     "journey secret lost golden last first hidden long summer storm crown mountain island forest "
     "fire memory dream voyage harbour clock library machine star north south bridge mirror"
 ).split()
+SYLLABLES = "ka lo mir then dra vel os tur ban si qua rel no fen ga lis dor um pe than cor".split()
+# A real catalogue's vocabulary is large: a title word or a surname names a few hundred books at
+# most, not a tenth of the catalogue. Invented words (deterministic) give the random one that shape.
+INVENTED_WORDS = sorted({a + b + c for a in SYLLABLES for b in SYLLABLES for c in ("n", "r", "s", "")})[:1500]
+WORDS = COMMON_WORDS + INVENTED_WORDS
 FIRST_NAMES = (
     "Ada Ben Clara David Elena Felix Grace Hugo Iris Jonas Kira Leo Maya Nils Olga Paul Rosa Sam Tara Victor".split()
 )
-LAST_NAMES = "Adler Brook Castillo Dunn Eriksen Fischer Gray Holm Ito Jensen Kowalski Lind Moreau Novak Ortiz".split()
+LAST_NAMES = [word.capitalize() + "son" for word in INVENTED_WORDS[::5]]
 SHELVES = {
     "Fiction": ["Classics", "Crime", "Science Fiction", "Fantasy"],
     "Non-fiction": ["History", "Science", "Biography", "Travel"],
@@ -69,6 +75,9 @@ class Command(BaseCommand):
             writer.add(shelf, new_books, progress=progress)
         writer.finish()
         progress.finish()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh planner statistics for the new rows
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Added {books} books; {BookPage.objects.count()} in the catalogue."))
 
     def ensure_shelves(self):
@@ -117,6 +126,6 @@ class Command(BaseCommand):
             publisher=rng.choice(["Folio Press", "Harbour Books", "Northlight", "Stone & Glass"]),
             book_format=rng.choice(["hardback", "paperback", "paperback", "ebook"]),
             page_count=rng.randint(90, 900),
-            description=f"A {rng.choice(WORDS)} novel of {rng.choice(WORDS)} and {rng.choice(WORDS)}.",
+            description=f"A {rng.choice(COMMON_WORDS)} novel of {rng.choice(WORDS)} and {rng.choice(WORDS)}.",
             cover_id=rng.choice(cover_ids) if cover_ids else None,
         )
