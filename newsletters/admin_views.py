@@ -7,7 +7,7 @@ header (both registered in wagtail_hooks.py). Sending needs the `send_newsletter
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -97,9 +97,13 @@ def _render(request, newsletter, send, schedule_form, confirm_send=False, status
 
 
 def _start(request, newsletter, send_at):
-    with transaction.atomic():
-        NewsletterSend.objects.create(newsletter=newsletter, scheduled_for=send_at, requested_by=request.user)
-        transaction.on_commit(lambda: start_newsletter_send.apply_async((newsletter.pk,), eta=send_at))
+    try:
+        with transaction.atomic():
+            NewsletterSend.objects.create(newsletter=newsletter, scheduled_for=send_at, requested_by=request.user)
+    except IntegrityError:  # a double click: the first click already started it
+        messages.error(request, "This newsletter has already been sent or scheduled.")
+        return
+    transaction.on_commit(lambda: start_newsletter_send.apply_async((newsletter.pk,), eta=send_at))
     if send_at > timezone.now():
         messages.success(request, f"Scheduled for {send_at:%Y-%m-%d %H:%M} UTC.")
     else:

@@ -68,17 +68,19 @@ def connection_id():
 
 
 def release_abandoned_claims(newsletter_id):
-    """Give back rows claimed by workers that died; returns how many."""
+    """Give back rows claimed by workers that died; returns how many.
+
+    On PostgreSQL a claim is abandoned exactly when its database connection is gone. Elsewhere
+    (the single-process embedded site) only an old claim can be told apart.
+    """
     claimed = Delivery.objects.filter(
         newsletter_id=newsletter_id, status=Delivery.Status.PENDING, claimed_by__isnull=False
     )
-    stale = claimed.filter(claimed_at__lt=timezone.now() - timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT))
-    released = stale.update(claimed_by=None, claimed_at=None)
     if connection.vendor == "postgresql":
-        released += claimed.exclude(claimed_by__in=RawSQL("SELECT pid FROM pg_stat_activity", [])).update(
-            claimed_by=None, claimed_at=None
-        )
-    return released
+        abandoned = claimed.exclude(claimed_by__in=RawSQL("SELECT pid FROM pg_stat_activity", []))
+    else:
+        abandoned = claimed.filter(claimed_at__lt=timezone.now() - timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT))
+    return abandoned.update(claimed_by=None, claimed_at=None)
 
 
 @contextmanager
@@ -169,9 +171,14 @@ def deliver_pending(newsletter_id):
     prepared = PreparedNewsletter(send)
     rate = SendRate(newsletter_id)
     owner = connection_id()
-    release_abandoned_claims(newsletter_id)
     with commits_without_waiting_for_disk():
-        while batch := claim_batch(newsletter_id, owner, settings.NEWSLETTER_BATCH_SIZE):
+        while True:
+            batch = claim_batch(newsletter_id, owner, settings.NEWSLETTER_BATCH_SIZE)
+            if not batch:
+                # Nothing ready: rows a dead worker had claimed may be all that is left.
+                if release_abandoned_claims(newsletter_id):
+                    continue
+                break
             try:
                 _deliver_batch(prepared, batch, rate)
             finally:

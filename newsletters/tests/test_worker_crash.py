@@ -5,7 +5,6 @@ server must have received every subscriber's newsletter exactly once.
 """
 
 import signal
-import time
 import uuid
 
 import pytest
@@ -15,19 +14,11 @@ from newsletters.models import Delivery, NewsletterSend
 from newsletters.tasks import start_newsletter_send
 from newsletters.tests.factories import make_newsletter, make_subscribers, schedule_send
 from newsletters.tests.smtp_sink import SmtpSink
-from newsletters.tests.workers import start_worker, stop_worker, worker_environment
+from newsletters.tests.workers import start_worker, stop_worker, wait_until, worker_environment
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 SUBSCRIBERS = 2000
-
-
-def wait_until(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.02)
 
 
 def sent_count(newsletter):

@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
-    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -78,7 +77,7 @@ INSTALLED_APPS = [
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "catalogue.partner.apps.PartnerConfig",  # forked: purchasable = live book page + stock record
-    "oscar.apps.basket.apps.BasketConfig",
+    "checkout.basket.apps.BasketConfig",  # forked: JSON answers for the AJAX basket
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "checkout.order.apps.OrderConfig",  # forked: PayPal refunds and status emails (processing.py)
@@ -207,7 +206,7 @@ NEWSLETTER_BATCH_SIZE = int(env("NEWSLETTER_BATCH_SIZE", "200"))  # messages per
 NEWSLETTER_SEND_PARALLELISM = int(env("NEWSLETTER_SEND_PARALLELISM", "4"))  # delivery tasks per send
 NEWSLETTER_MAX_ATTEMPTS = 6  # tries per recipient on 4xx answers before the row is marked failed
 NEWSLETTER_RETRY_BASE_SECONDS = int(env("NEWSLETTER_RETRY_BASE_SECONDS", "30"))  # doubles per try, max 1 h
-NEWSLETTER_CLAIM_TIMEOUT = 900  # seconds after which any claimed row is released, whoever holds it
+NEWSLETTER_CLAIM_TIMEOUT = 900  # without PostgreSQL (embedded site): seconds before a claimed row is released
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -294,6 +293,9 @@ EDGE_CACHE_PURGE_URLS = env_list("EDGE_CACHE_PURGE_URLS")
 EDGE_CACHE_UPSTREAMS = env_list("EDGE_CACHE_UPSTREAMS", "127.0.0.1:8001,127.0.0.1:8002")
 EDGE_CACHE_PURGE_TIMEOUT = float(env("EDGE_CACHE_PURGE_TIMEOUT", "1.0"))
 EDGE_CACHE_NODE_RETRY_AFTER = 30  # seconds a node that did not answer a purge is skipped
+# Wagtail's frontend-cache backends, driven by home.purge on commit. The app itself is not
+# installed: its publish handlers purge inside the transaction (django-tasks 0.12 has no
+# on-commit enqueue), and a visitor could re-cache the old page before the commit.
 WAGTAILFRONTENDCACHE = {
     f"nginx-{number}": {"BACKEND": "home.purge.NginxPurgeBackend", "LOCATION": location}
     for number, location in enumerate(EDGE_CACHE_PURGE_URLS, start=1)
