@@ -1,10 +1,10 @@
 """Purging the nginx page cache when content, prices or stock change (DESIGN.md §4.5).
 
-Wagtail's frontend cache app purges a page on publish and unpublish, through
-`WAGTAILFRONTENDCACHE` (one entry per nginx node, each pointing at that node's loopback purge
-listener). The receivers here add what Wagtail leaves out: the page's parents and listings (its
-live ancestors, which include the home page), the old URLs after a move or slug change, and
-Oscar's stock records, products and categories. URLs are collected per transaction and sent once
+Purges go through Wagtail's frontend cache backends, `WAGTAILFRONTENDCACHE`: one entry per nginx
+node, each pointing at that node's loopback purge listener. The receivers here purge a published
+or unpublished page with its parents and listings (its live ancestors, the home page included),
+the old URLs after a move or slug change, and the book pages behind Oscar's stock records,
+products and categories. URLs are collected per transaction and sent once
 it commits, so a rolled-back edit purges nothing and a purge never races the write.
 
 A purge is a short HTTP request with a timeout. A node that fails to answer is skipped for
@@ -73,23 +73,32 @@ class NginxPurgeBackend(HTTPBackend):
 
 
 def purge_on_commit(urls):
-    """Purge these absolute URLs on every node once the current transaction commits."""
+    """Purge these absolute URLs on every node once the current transaction commits.
+
+    All calls within one transaction share one batch, so a publish that touches the page, its
+    product and its stock record purges each URL once.
+    """
     urls = {url for url in urls if url}
     if not urls or not settings.WAGTAILFRONTENDCACHE:
         return
     connection = transaction.get_connection()
-    pending = getattr(connection, "edge_cache_pending_purge", None)
-    if pending is None:
-        pending = connection.edge_cache_pending_purge = set()
+    batch = getattr(connection, "edge_cache_purge_batch", None)
+    # A rolled-back transaction drops its on_commit callbacks, and with them our batch.
+    if batch is not None and any(callback is batch.send for _, callback, _ in connection.run_on_commit):
+        batch.urls.update(urls)
+        return
+    batch = connection.edge_cache_purge_batch = PurgeOnCommit(urls)
+    transaction.on_commit(batch.send)  # outside a transaction this sends at once
 
-        def send():
-            batch = sorted(connection.edge_cache_pending_purge)
-            connection.edge_cache_pending_purge = None
-            purge_urls_from_cache(batch)
-            remember_purged(batch)
 
-        transaction.on_commit(send)
-    pending.update(urls)
+class PurgeOnCommit:
+    def __init__(self, urls):
+        self.urls = set(urls)
+
+    def send(self):
+        batch = sorted(self.urls)
+        purge_urls_from_cache(batch)
+        remember_purged(batch)
 
 
 def remember_purged(urls):
@@ -112,6 +121,14 @@ def listing_urls(page):
     return [ancestor.get_full_url() for ancestor in page.get_ancestors().live().filter(depth__gt=1)]
 
 
+def page_and_variant_urls(page):
+    """The page's URL plus the variants its model lists in `get_cached_paths` (as Wagtail does)."""
+    base_url = page.get_full_url()
+    if base_url is None:
+        return []
+    return [base_url + path.lstrip("/") for path in page.specific_deferred.get_cached_paths()]
+
+
 def subtree_urls(page):
     """Current URLs of a live page and its live descendants, before a move or slug change."""
     return [page.get_full_url()] + [child.get_full_url() for child in page.get_descendants().live()]
@@ -122,9 +139,8 @@ def subtree_urls(page):
 
 @receiver(page_published)
 @receiver(page_unpublished)
-def purge_listings_of_page(sender, instance, **kwargs):
-    # Wagtail's own handler purges the page itself; add where it is listed.
-    purge_on_commit(listing_urls(instance))
+def purge_published_page(sender, instance, **kwargs):
+    purge_on_commit(page_and_variant_urls(instance) + listing_urls(instance))
 
 
 @receiver(pre_save)

@@ -1,0 +1,81 @@
+"""The Django side of the page-cache contract, without nginx: which responses are marked
+shareable, which purges a change collects, and that the rendered nginx config matches settings."""
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from wagtail.contrib.frontend_cache.backends import BaseBackend
+
+from catalogue.stock import write_stockrecord
+from catalogue.tests.factories import make_book, make_category
+
+pytestmark = [pytest.mark.django_db]
+
+purged = []
+
+
+class RecordingBackend(BaseBackend):
+    def purge(self, url):
+        purged.append(url)
+
+
+@pytest.fixture
+def recorded_purges():
+    purged.clear()
+    nodes = {"recording": {"BACKEND": f"{__name__}.RecordingBackend"}}
+    with override_settings(WAGTAILFRONTENDCACHE=nodes):
+        yield purged
+
+
+@pytest.fixture
+def shelf():
+    category = make_category(title="Contract Shelf", slug="contract-shelf")
+    book = make_book(category, title="Contract Eliot", author="George Eliot", price="6.00")
+    return category, book
+
+
+def test_publish_purges_page_parents_and_home_only_after_commit(
+    shelf, recorded_purges, django_capture_on_commit_callbacks
+):
+    category, book = shelf
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        book.title = "Contract Eliot, Second Edition"
+        book.save_revision().publish()
+    assert recorded_purges == []
+    for callback in callbacks:
+        callback()
+    assert {book.get_full_url(), category.get_full_url(), category.get_parent().get_full_url()} <= set(recorded_purges)
+    assert all(url.startswith("http") for url in recorded_purges)
+
+
+def test_slug_change_purges_old_and_new_urls(shelf, recorded_purges, django_capture_on_commit_callbacks):
+    _, book = shelf
+    old_url = book.get_full_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        book.slug = "contract-eliot-renamed"
+        book.save_revision().publish()
+    book.refresh_from_db()
+    assert old_url in recorded_purges
+    assert book.get_full_url() in recorded_purges
+
+
+def test_price_change_purges_book_and_categories(shelf, recorded_purges, django_capture_on_commit_callbacks):
+    category, book = shelf
+    with django_capture_on_commit_callbacks(execute=True):
+        write_stockrecord(book.product, price=7)
+    assert {book.get_full_url(), category.get_full_url()} <= set(recorded_purges)
+
+
+def test_rendered_nginx_config_uses_the_settings(tmp_path, settings):
+    settings.SESSION_COOKIE_NAME = "shop_session"
+    settings.OSCAR_BASKET_COOKIE_OPEN = "shop_basket"
+    output = tmp_path / "site.conf"
+    call_command("render_nginx_config", output=str(output), server_name=["shop.example"], upstream=["10.0.0.5:8000"])
+    text = output.read_text()
+    assert "(shop_session|shop_basket|messages|django_language)=" in text
+    assert 'proxy_cache_key "$host$cache_uri";' in text
+    assert 'proxy_cache_purge pages "$host$cache_uri";' in text
+    assert "server 10.0.0.5:8000 max_fails" in text
+    assert "server_name shop.example;" in text
+    assert "/basket/|/checkout/|/accounts/|/dashboard/|/admin/|/django\\-admin/|/_/" in text
+    assert "load_module" not in text  # Debian's modules-enabled/ loads them for a site include

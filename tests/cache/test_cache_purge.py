@@ -1,0 +1,150 @@
+"""Issue 6, group 4: purges. Publishing, or changing a price in the page editor or the Oscar
+dashboard, reaches nginx on commit; the purge listener only obeys loopback; a dead nginx never
+blocks a publish."""
+
+import socket
+import time
+from decimal import Decimal
+
+import pytest
+import requests
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+
+from catalogue.stock import write_stockrecord
+from catalogue.tests.factories import make_book, make_category
+from tests.cache.shoppers import fetch_csrf_token, form_fields, signed_in_session
+
+pytestmark = [pytest.mark.services]
+
+FRESH_WITHIN = 1.0  # seconds from the change to nginx serving it
+
+
+@pytest.fixture
+def shelf(fresh_edge, postgres):
+    category = make_category(title="Purge Shelf", slug="purge-shelf")
+    book = make_book(category, title="Purged Austen", author="Jane Austen", price="8.99", stock=5)
+    for path in (book.url, category.url, "/"):
+        fresh_edge.get(path)
+        assert fresh_edge.get(path).headers["X-Cache-Status"] == "HIT"
+    return category, book
+
+
+def seconds_until_served(edge, path, text):
+    """Poll nginx (as a cookie-less visitor) until the page contains `text`; the time it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < 5:
+        if text in edge.get(path).text:
+            return time.monotonic() - started
+        time.sleep(0.02)
+    return float("inf")
+
+
+def test_publishing_an_edit_refreshes_the_page_its_listings_and_the_home_page(fresh_edge, shelf):
+    category, book = shelf
+    book.title = "Purged Austen, Revised"
+    book.save_revision().publish()
+    assert seconds_until_served(fresh_edge, book.url, "Purged Austen, Revised") <= FRESH_WITHIN
+    assert seconds_until_served(fresh_edge, category.url, "Purged Austen, Revised") <= FRESH_WITHIN
+
+
+def test_unpublishing_removes_the_book_from_its_category(fresh_edge, shelf):
+    category, book = shelf
+    assert "Purged Austen" in fresh_edge.get(category.url).text
+    book.unpublish()
+    assert fresh_edge.get(book.url).status_code == 404
+    started = time.monotonic()
+    assert "Purged Austen" not in fresh_edge.get(category.url).text
+    assert time.monotonic() - started <= FRESH_WITHIN
+
+
+def test_a_slug_change_purges_the_old_url(fresh_edge, shelf):
+    _, book = shelf
+    old_url = book.url
+    book.slug = "purged-austen-renamed"
+    book.save_revision().publish()
+    assert fresh_edge.get(old_url).status_code in (301, 302, 404)
+
+
+def test_a_price_change_in_the_page_editor_reaches_book_and_category(fresh_edge, shelf):
+    category, book = shelf
+    editor = get_user_model().objects.create_superuser("editor@example.test", "editor@example.test", "pw")
+    browser = signed_in_session(editor)
+    edit_url = f"/admin/pages/{book.pk}/edit/"
+    form = fresh_edge.get(edit_url, session=browser)
+    assert form.status_code == 200, form.status_code
+    # "Save draft": the price panel writes the stock record on every save (catalogue.editor_forms).
+    fields = form_fields(form.text, form_id="page-edit-form", price="12.34")
+    fields += [("body-count", "0")]
+    token = fetch_csrf_token(fresh_edge, browser)
+    fields = [(name, token if name == "csrfmiddlewaretoken" else value) for name, value in fields]
+    saved = browser.post(fresh_edge.url(edit_url), data=fields, allow_redirects=False, timeout=30)
+    assert saved.status_code == 302, saved.text[:2000]
+    book.stockrecord.refresh_from_db()
+    assert book.stockrecord.price == Decimal("12.34")
+    assert seconds_until_served(fresh_edge, book.url, "12.34") <= FRESH_WITHIN
+    assert seconds_until_served(fresh_edge, category.url, "12.34") <= FRESH_WITHIN
+
+
+def test_a_price_change_in_the_oscar_dashboard_reaches_book_and_category(fresh_edge, shelf):
+    category, book = shelf
+    staff = get_user_model().objects.create_superuser("staff@example.test", "staff@example.test", "pw")
+    browser = signed_in_session(staff)
+    edit_url = f"/dashboard/catalogue/products/{book.product_id}/"
+    form = fresh_edge.get(edit_url, session=browser)
+    assert form.status_code == 200, form.status_code
+    fields = form_fields(form.text, form_id="create_update_product_form", stockrecords_0_price="15.75")
+    assert ("stockrecords-0-price", "15.75") in fields
+    token = fetch_csrf_token(fresh_edge, browser)
+    fields = [(name, token if name == "csrfmiddlewaretoken" else value) for name, value in fields]
+    saved = browser.post(fresh_edge.url(edit_url), data=fields, allow_redirects=False, timeout=30)
+    assert saved.status_code == 302, saved.text[:2000]
+    assert seconds_until_served(fresh_edge, book.url, "15.75") <= FRESH_WITHIN
+    assert seconds_until_served(fresh_edge, category.url, "15.75") <= FRESH_WITHIN
+
+
+def test_stock_running_out_flips_availability_on_the_cached_page(fresh_edge, shelf):
+    _, book = shelf
+    assert "In stock" in fresh_edge.get(book.url).text
+    write_stockrecord(book.product, num_in_stock=0)
+    assert seconds_until_served(fresh_edge, book.url, "Out of stock") <= FRESH_WITHIN
+
+
+def test_purge_listener_refuses_other_addresses_and_the_public_port(fresh_edge, shelf):
+    _, book = shelf
+    foreign = requests.Session()
+    # Bind the client to 127.0.0.2: nginx sees a non-loopback-allowed peer.
+    foreign.get_adapter("http://").init_poolmanager(1, 1, source_address=("127.0.0.2", 0))
+    refused = foreign.request("PURGE", fresh_edge.purge_url + book.url, headers={"Host": "127.0.0.1"}, timeout=10)
+    assert refused.status_code == 403
+    public = requests.request("PURGE", fresh_edge.url(book.url), timeout=10)
+    assert public.status_code == 405
+    assert fresh_edge.get(book.url).headers["X-Cache-Status"] == "HIT"
+    allowed = requests.request("PURGE", fresh_edge.purge_url + book.url, headers={"Host": "127.0.0.1"}, timeout=10)
+    assert allowed.status_code == 200
+    assert fresh_edge.get(book.url).headers["X-Cache-Status"] == "MISS"
+    assert requests.request("PURGE", fresh_edge.purge_url + "/not-cached/", timeout=10).status_code == 404
+    assert "exited on signal" not in fresh_edge.error_log()
+
+
+def test_a_dead_nginx_never_blocks_a_publish(fresh_edge, shelf):
+    _, book = shelf
+    # A listener that accepts connections and never answers: the worst kind of dead.
+    black_hole = socket.socket()
+    black_hole.bind(("127.0.0.1", 18699))
+    black_hole.listen(50)
+    nodes = {
+        "nginx-1": {"BACKEND": "home.purge.NginxPurgeBackend", "LOCATION": fresh_edge.purge_url},
+        "nginx-dead": {"BACKEND": "home.purge.NginxPurgeBackend", "LOCATION": "http://127.0.0.1:18699"},
+    }
+    try:
+        with override_settings(WAGTAILFRONTENDCACHE=nodes, EDGE_CACHE_PURGE_TIMEOUT=0.5):
+            book.title = "Purged Austen, Despite A Dead Node"
+            started = time.monotonic()
+            book.save_revision().publish()
+            publish_seconds = time.monotonic() - started
+    finally:
+        black_hole.close()
+    # One timeout at most: after it the dead node is skipped for the rest of the batch.
+    assert publish_seconds < 3, publish_seconds
+    assert seconds_until_served(fresh_edge, book.url, "Despite A Dead Node") <= FRESH_WITHIN
