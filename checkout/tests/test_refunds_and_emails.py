@@ -54,7 +54,7 @@ def test_partial_then_full_refund_from_the_dashboard(
     order.refresh_from_db()
     assert order.status == "Refunded"
     assert paypal_simulator.captures[order.paypal_attempt.capture_id]["status"] == "REFUNDED"
-    assert {"Your Folio Books order %s is now refunded" % order.number} <= {m.subject for m in mailoutbox}
+    assert {f"Your Folio Books order {order.number} is now refunded"} <= {m.subject for m in mailoutbox}
 
 
 def test_refunding_more_than_was_paid_is_refused_and_records_nothing(
