@@ -38,9 +38,8 @@ def crowd(fresh_edge, postgres):
     visitors = []
     for number in range(SIGNED_IN_USERS):
         marker = f"Canary{number:02d}x{uuid.uuid4().hex[:6]}"
-        user = get_user_model().objects.create_user(
-            f"{marker.lower()}@example.test", f"{marker.lower()}@example.test", "pw", first_name=marker, last_name="Reader"
-        )
+        email = f"{marker.lower()}@example.test"
+        user = get_user_model().objects.create_user(email, email, "pw", first_name=marker, last_name="Reader")
         create_order(number=f"{marker}-order", user=user)
         session = signed_in_session(user)
         book = make_book(canary_shelf, title=f"{marker} Book", author="Canary Author", price="3.00", stock=50)
