@@ -86,7 +86,7 @@ def render_preview_email(page):
 
 def _header(value):
     """An unstructured header value, RFC 2047-encoded only when it is not plain ASCII."""
-    return value if value.isascii() else Header(value, "utf-8").encode()
+    return value if value.isascii() else Header(value, "utf-8").encode(linesep="\r\n")
 
 
 def _address(value):

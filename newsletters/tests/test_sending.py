@@ -220,3 +220,15 @@ def test_without_an_smtp_server_the_django_mail_backend_gets_the_same_messages(s
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Offline" in parsed["Subject"]
     assert Delivery.objects.get().status == Delivery.Status.SENT
+
+
+def test_non_ascii_subject_and_name_arrive_intact(sink):
+    [reader] = make_subscribers(1)
+    Subscriber.objects.filter(pk=reader.pk).update(name="Zoë <Brontë>")
+
+    send_now(make_newsletter("Lettres", subject="Lettres d’été – « spécial »"))
+
+    [message] = sink.messages_to(reader.email)
+    assert message["Subject"] == "Lettres d’été – « spécial »"
+    assert "Hello Zoë &lt;Brontë&gt;," in message.get_body(("html",)).get_content()
+    assert "Hello Zoë <Brontë>," in message.get_body(("plain",)).get_content()
