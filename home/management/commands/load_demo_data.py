@@ -94,6 +94,8 @@ class Command(BaseCommand):
                 },
             ),
             ("featured_books", {"heading": "Featured books", "books": featured}),
+            ("new_in_category", {"category": first_category, "heading": "", "count": 8}),
+            ("newsletter_signup", {"heading": "Our newsletter", "text": "New books and reading lists, once a month."}),
         ]
         home.save_revision().publish()
         self.stdout.write("Filled the home page.")
