@@ -82,6 +82,16 @@ class Subscriber(models.Model):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
+    def consent_history(self):
+        """Every consent event, newest first, one per line (for the admin's inspect view)."""
+        return "\n".join(
+            f"{consent.created_at:%Y-%m-%d %H:%M:%S} UTC · {consent.get_action_display()} · {consent.source}, "
+            f"{consent.method}, IP {consent.ip_address or 'unknown'}"
+            for consent in self.consents.all()
+        )
+
+    consent_history.short_description = "Consent history"
+
 
 class Consent(models.Model):
     """Demonstrable consent: every request, confirmation and withdrawal, with when, how and where."""

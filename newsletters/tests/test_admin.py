@@ -162,3 +162,19 @@ def test_newsletter_editor_has_a_send_button(client, marketer):
 
     assert f'href="/admin/newsletters/{newsletter.pk}/send/"' in html
     assert "Send newsletter" in html
+
+
+def test_subscriber_inspect_page_shows_the_consent_history(client, marketer):
+    from newsletters.models import Consent, Subscriber
+
+    subscriber = Subscriber.objects.create(email="shown@example.com", status=Subscriber.Status.CONFIRMED)
+    Consent.objects.create(
+        subscriber=subscriber, action="requested", source="footer", method="web form", ip_address="198.51.100.4"
+    )
+    Consent.objects.create(subscriber=subscriber, action="confirmed", source="email", method="confirmation link")
+
+    listing = client.get("/admin/snippets/newsletters/subscriber/").content.decode()
+    assert "shown@example.com" in listing
+    html = client.get(f"/admin/snippets/newsletters/subscriber/inspect/{subscriber.pk}/").content.decode()
+    assert "Asked to subscribe · footer, web form, IP 198.51.100.4" in html
+    assert "Confirmed by email link · email, confirmation link, IP unknown" in html

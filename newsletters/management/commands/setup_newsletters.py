@@ -24,6 +24,8 @@ MARKETER_MODEL_PERMISSIONS = [
     ("newsletters", "add_topic"),
     ("newsletters", "change_topic"),
     ("newsletters", "view_topic"),
+    ("newsletters", "view_subscriber"),
+    ("newsletters", "change_subscriber"),
 ]
 MARKETER_IMAGE_PERMISSIONS = ["add_image", "choose_image"]
 
