@@ -2,6 +2,7 @@
 dashboard, reaches nginx on commit; the purge listener only obeys loopback; a dead nginx never
 blocks a publish."""
 
+import io
 import socket
 import time
 from decimal import Decimal
@@ -9,10 +10,12 @@ from decimal import Decimal
 import pytest
 import requests
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import override_settings
 
 from catalogue.stock import write_stockrecord
 from catalogue.tests.factories import make_book, make_category
+from home.purge import take_recently_purged
 from tests.cache.shoppers import fetch_csrf_token, form_fields, signed_in_session
 
 pytestmark = [pytest.mark.services]
@@ -148,3 +151,30 @@ def test_a_dead_nginx_never_blocks_a_publish(fresh_edge, shelf):
     # One timeout at most: after it the dead node is skipped for the rest of the batch.
     assert publish_seconds < 3, publish_seconds
     assert seconds_until_served(fresh_edge, book.url, "Despite A Dead Node") <= FRESH_WITHIN
+
+
+def test_the_warmer_refreshes_purged_and_sitemap_urls_in_place(fresh_edge, shelf):
+    category, book = shelf
+    take_recently_purged()
+    book.title = "Purged Austen, Warmed"
+    book.save_revision().publish()  # purges the book, its category and the home page
+    output = io.StringIO()
+    call_command("warm_cache", top=20, stdout=output)
+    report = output.getvalue()
+    assert f"{fresh_edge.url('')}: " in report and "(100%)" in report, report
+    # Warm: the very first visitor after the publish gets a HIT with the new content.
+    for path in (book.url, category.url, "/"):
+        response = fresh_edge.get(path)
+        assert response.headers["X-Cache-Status"] == "HIT", path
+    assert "Purged Austen, Warmed" in fresh_edge.get(book.url).text
+
+
+def test_only_trusted_addresses_may_refresh_in_place(fresh_edge, shelf):
+    _, book = shelf
+    foreign = requests.Session()
+    foreign.get_adapter("http://").init_poolmanager(1, 1, source_address=("127.0.0.2", 0))
+    response = foreign.get(fresh_edge.url(book.url), headers={"X-Cache-Refresh": "1"}, timeout=10)
+    assert response.headers["X-Cache-Status"] == "HIT"
+    refreshed = requests.get(fresh_edge.url(book.url), headers={"X-Cache-Refresh": "1"}, timeout=10)
+    assert refreshed.headers["X-Cache-Status"] == "BYPASS"
+    assert fresh_edge.get(book.url).headers["X-Cache-Status"] == "HIT"
