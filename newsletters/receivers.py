@@ -1,7 +1,8 @@
-"""Signal receivers: the newsletter tick box at registration, and resuming sends on worker start."""
+"""Signal receivers: the newsletter tick boxes at registration and checkout, resuming sends on worker start."""
 
 from celery.signals import worker_ready
 from django.dispatch import receiver
+from oscar.apps.checkout.signals import pre_payment
 from oscar.apps.customer.signals import user_registered
 
 OPT_IN_FIELD = "newsletter_opt_in"
@@ -14,6 +15,20 @@ def subscribe_on_registration(sender, request, user, **kwargs):
 
     if request is not None and request.POST.get(OPT_IN_FIELD) and user.email:
         request_subscription(user.email, source="registration", request=request, name=user.get_full_name(), user=user)
+
+
+@receiver(pre_payment)
+def subscribe_at_checkout(sender, view, **kwargs):
+    """The box on the order preview, sent with "Pay with PayPal"; a guest's address is the checkout's."""
+    from newsletters.subscriptions import request_subscription
+
+    request = view.request
+    if not request.POST.get(OPT_IN_FIELD):
+        return
+    user = request.user if request.user.is_authenticated else None
+    email = user.email if user else view.checkout_session.get_guest_email()
+    if email:
+        request_subscription(email, source="checkout", request=request, user=user)
 
 
 @worker_ready.connect
