@@ -270,15 +270,14 @@ class BookPage(MirroredInOscar, Page):
     def related_books(self):
         """Other live books: the latest on the same shelf and the latest by the same authors.
 
-        Each side is a small indexed subquery (LIMIT), so the cost does not grow with the shelf;
-        one listing query then loads the cards."""
+        Each side is a small indexed subquery (LIMIT) and the two are combined with UNION, so the
+        cost does not grow with the shelf (an OR of the two makes PostgreSQL scan every book)."""
         others = BookPage.objects.live().exclude(pk=self.pk).values("pk")
         same_shelf = others.filter(path__startswith=self.path[: -self.steplen], depth=self.depth).order_by("-path")
         same_authors = others.filter(book_authors__author__in=[author.pk for author in self.authors]).order_by("-pk")
-        related = BookPage.objects.filter(
-            Q(pk__in=same_shelf[: self.RELATED_BOOKS]) | Q(pk__in=same_authors[: self.RELATED_BOOKS])
-        )
-        return list(related.order_by("-first_published_at", "-pk").for_listing()[: self.RELATED_BOOKS])
+        from_shelf = BookPage.objects.filter(pk__in=same_shelf[: self.RELATED_BOOKS]).order_by().for_listing()
+        by_authors = BookPage.objects.filter(pk__in=same_authors[: self.RELATED_BOOKS]).order_by().for_listing()
+        return list(from_shelf.union(by_authors).order_by("-first_published_at", "-id")[: self.RELATED_BOOKS])
 
     def get_context(self, request, *args, **kwargs):
         # The page came from routing without its relations: load what the template shows at once.

@@ -74,3 +74,16 @@ def test_24_books_a_page_with_links_that_keep_the_sort(client):
 def test_an_empty_shelf_says_so(client):
     html = client.get(make_category(title="Empty").url).content.decode()
     assert "No books on this shelf yet" in html
+
+
+def test_a_book_page_shows_related_books_from_its_shelf_and_its_authors(client):
+    classics = make_category(title="Classics")
+    poetry = make_category(title="Poetry")
+    emma = make_book(classics, title="Emma", author="Jane Austen")
+    make_book(classics, title="Middlemarch", author="George Eliot")
+    make_book(poetry, title="Juvenilia", author="Jane Austen")
+    make_book(poetry, title="The Prelude", author="William Wordsworth")
+
+    related = client.get(emma.url).context["related_books"]
+
+    assert sorted(book.title for book in related) == ["Juvenilia", "Middlemarch"]
