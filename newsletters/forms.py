@@ -2,7 +2,7 @@ from django import forms
 
 from newsletters.models import Topic
 
-SIGNUP_SOURCES = {"footer", "home", "archive", "newsletter-page"}
+SIGNUP_SOURCES = {"footer", "home"}
 
 
 class SubscribeForm(forms.Form):
