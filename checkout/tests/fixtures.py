@@ -108,3 +108,61 @@ def approved_attempt(book, simulator, quantity=1, approve=True):
     if approve:
         simulator.approve(attempt.paypal_order_id)
     return attempt
+
+
+class SMTPSink:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives; stop() and start() at will."""
+
+    def __init__(self, port):
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+        self.port = port
+        self._controller_class = Controller
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+    def start(self):
+        self.controller = self._controller_class(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+    def wait_for(self, predicate, timeout=30):
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [message for message in self.messages if predicate(message)]
+            if found:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"no such mail within {timeout}s; got {[m['Subject'] for m in self.messages]}")
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """Shop mail goes over SMTP to a real local server."""
+    sink = SMTPSink(free_port()).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    settings.EMAIL_USE_TLS = False
+    yield sink
+    try:
+        sink.stop()
+    except (AssertionError, RuntimeError):
+        pass  # already stopped by the test

@@ -37,8 +37,12 @@
     event.preventDefault();
     csrfToken().then(function (token) {
       field.value = token;
-      if (form.requestSubmit) form.requestSubmit(event.submitter || undefined);
-      else form.submit();
+      // Outside this submit's dispatch: with the cookie already there the promise settles while
+      // the event is still firing, and browsers ignore a requestSubmit() made during it.
+      setTimeout(function () {
+        if (form.requestSubmit) form.requestSubmit(event.submitter || undefined);
+        else form.submit();
+      }, 0);
     }, function () { form.submit(); });
   }, true);
 })();
