@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo lint check clean
+.PHONY: run test setup demo lint check clean stack stack-stop stack-status
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,18 @@ run: demo
 ## test: the whole suite. Uses DATABASE_URL/REDIS_URL when set; REQUIRE_SERVICES=1 fails on skips.
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## stack: the production topology on this machine (nginx :8080 with page cache, 2 gunicorn nodes,
+## Celery worker and beat under supervisord; PostgreSQL/Redis from DATABASE_URL/REDIS_URL or private).
+stack: setup
+	deploy/stack.sh start
+
+stack-stop:
+	deploy/stack.sh stop
+
+## stack-status: each process of the stack with its memory and CPU, and /_/health.
+stack-status:
+	deploy/stack.sh status
 
 lint: setup
 	$(BIN)/ruff check .

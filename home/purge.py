@@ -53,7 +53,7 @@ class NginxPurgeBackend(HTTPBackend):
     def purge(self, url):
         with _unreachable_lock:
             if _unreachable_until.get(self.location, 0) > time.monotonic():
-                logger.warning("skipping purge of %s: %s did not answer recently", url, self.location)
+                logger.debug("skipping purge of %s: %s did not answer recently", url, self.location)
                 return
         parts = urlsplit(url)
         # Host as the visitor sends it: nginx keys entries on $host, which drops the port.

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# `make stack`, `make stack-stop`, `make stack-status`: the production topology on one machine,
+# from Debian packages, as processes of the invoking user under var/ (README "Deploy").
+#
+#   nginx 127.0.0.1:8080 (page cache; purge listener 127.0.0.1:8081)
+#     -> gunicorn 127.0.0.1:8001 and :8002 -> PostgreSQL, Redis
+#   Celery worker and beat (cache warmer), all under a private supervisord.
+#
+# DATABASE_URL / REDIS_URL: used when set; otherwise a private PostgreSQL (port 5439) and Redis
+# (port 6389) are started under var/stack and stopped again by stack-stop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export BOOKSHOP_DIR="$PWD"
+export BOOKSHOP_STATE_DIR="$BOOKSHOP_DIR/var/stack"
+export BOOKSHOP_LOG_DIR="$BOOKSHOP_DIR/var/log"
+export BOOKSHOP_ENV_FILE="$BOOKSHOP_STATE_DIR/stack.env"
+PUBLIC=127.0.0.1:8080
+PURGE=127.0.0.1:8081
+PG_PORT=5439
+REDIS_PORT=6389
+PG_DIR="$BOOKSHOP_STATE_DIR/postgres"
+SUPERVISOR_CONF="$BOOKSHOP_DIR/deploy/supervisor/stack.conf"
+PY="$BOOKSHOP_DIR/.venv/bin/python"
+
+supervisorctl_() { supervisorctl -c "$SUPERVISOR_CONF" "$@"; }
+
+# PostgreSQL refuses to run as root: then its own files belong to the postgres user.
+as_db_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_private_postgres() {
+  local bin; bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  if [ ! -s "$PG_DIR/PG_VERSION" ]; then
+    mkdir -p "$PG_DIR"
+    [ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
+    as_db_owner "$bin/initdb" -D "$PG_DIR" -U postgres --auth=trust >/dev/null
+  fi
+  as_db_owner "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1" -w start >/dev/null
+  "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='bookshop'" | grep -q 1 ||
+    "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres bookshop
+  echo "postgres" >> "$BOOKSHOP_STATE_DIR/started"
+}
+
+start_private_redis() {
+  mkdir -p "$BOOKSHOP_STATE_DIR/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    --dir "$BOOKSHOP_STATE_DIR/redis" --pidfile "$BOOKSHOP_STATE_DIR/redis/redis.pid" \
+    --logfile "$BOOKSHOP_LOG_DIR/redis.log"
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  echo "redis" >> "$BOOKSHOP_STATE_DIR/started"
+}
+
+start() {
+  if [ -S "$BOOKSHOP_STATE_DIR/supervisor.sock" ] && supervisorctl_ pid >/dev/null 2>&1; then
+    echo "The stack is already running (make stack-status, make stack-stop)."; exit 1
+  fi
+  command -v nginx >/dev/null && command -v supervisord >/dev/null || {
+    echo "Needs Debian packages: apt-get install nginx libnginx-mod-http-cache-purge supervisor postgresql redis-server"; exit 1; }
+  mkdir -p "$BOOKSHOP_STATE_DIR" "$BOOKSHOP_LOG_DIR"
+  : > "$BOOKSHOP_STATE_DIR/started"
+  local database_url="${DATABASE_URL:-}" redis_url="${REDIS_URL:-}"
+  if [ -z "$database_url" ]; then start_private_postgres; database_url="postgres://postgres@127.0.0.1:$PG_PORT/bookshop"; fi
+  if [ -z "$redis_url" ]; then start_private_redis; redis_url="redis://127.0.0.1:$REDIS_PORT/0"; fi
+
+  # The environment every process of the stack reads (supervisor programs source it).
+  local secret_file="$BOOKSHOP_STATE_DIR/secret_key"
+  [ -s "$secret_file" ] || "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" > "$secret_file"
+  cat > "$BOOKSHOP_ENV_FILE" <<ENV
+DJANGO_SETTINGS_MODULE=bookshop.settings.production
+SECRET_KEY=$(cat "$secret_file")
+DATABASE_URL=$database_url
+REDIS_URL=$redis_url
+ALLOWED_HOSTS=127.0.0.1,localhost
+SITE_BASE_URL=http://$PUBLIC
+EDGE_CACHE_NODES=http://$PUBLIC
+EDGE_CACHE_PURGE_URLS=http://$PURGE
+EDGE_CACHE_UPSTREAMS=127.0.0.1:8001,127.0.0.1:8002
+PAYPAL_MODE=${PAYPAL_MODE:-sandbox}
+# Plain HTTP on loopback: no HTTPS redirect, HSTS or Secure-only cookies.
+SECURE_SSL_REDIRECT=0
+SECURE_HSTS_SECONDS=0
+SECURE_COOKIES=0
+EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+BOOKSHOP_LOG_DIR=$BOOKSHOP_LOG_DIR
+ENV
+  # Settings the operator exported (PayPal sandbox credentials, SMTP...) are passed on.
+  local name
+  for name in PAYPAL_CLIENT_ID PAYPAL_CLIENT_SECRET PAYPAL_WEBHOOK_ID EMAIL_HOST EMAIL_PORT EMAIL_HOST_USER EMAIL_HOST_PASSWORD; do
+    [ -n "${!name:-}" ] && printf '%s=%q\n' "$name" "${!name}" >> "$BOOKSHOP_ENV_FILE"
+  done
+  # Loading data before nginx runs: nothing is cached yet, so nothing to purge.
+  local manage=(env -i PATH="$PATH" HOME="${HOME:-/tmp}" bash -c "set -a; . '$BOOKSHOP_ENV_FILE'; EDGE_CACHE_PURGE_URLS=; set +a; exec \"\$@\"" _ "$PY" manage.py)
+  echo "Preparing the database and static files..."
+  "${manage[@]}" migrate --noinput >/dev/null
+  "${manage[@]}" collectstatic --noinput >/dev/null
+  "${manage[@]}" load_demo_data >/dev/null
+  # Purges reach nginx with the Site's host: make it the address visitors use.
+  "${manage[@]}" shell -c "from wagtail.models import Site; site = Site.objects.get(is_default_site=True); site.hostname, site.port = '${PUBLIC%:*}', ${PUBLIC#*:}; site.save()" >/dev/null
+  "${manage[@]}" render_nginx_config --standalone --prefix "$BOOKSHOP_STATE_DIR/nginx" \
+    --output "$BOOKSHOP_STATE_DIR/nginx/nginx.conf" --log-dir "$BOOKSHOP_LOG_DIR" --workers 2 >/dev/null
+  nginx -p "$BOOKSHOP_STATE_DIR/nginx" -c "$BOOKSHOP_STATE_DIR/nginx/nginx.conf" -e stderr -t 2>/dev/null
+
+  supervisord -c "$SUPERVISOR_CONF"
+  echo "supervisord" >> "$BOOKSHOP_STATE_DIR/started"
+  for _ in $(seq 90); do
+    curl -fsS -o /dev/null "http://$PUBLIC/_/health" 2>/dev/null && break; sleep 1
+  done
+  curl -fsS "http://$PUBLIC/_/health"; echo
+  cat <<EOF_URLS
+
+  Shop (through the nginx page cache): http://$PUBLIC/
+  Wagtail admin:                        http://$PUBLIC/admin/
+  Oscar dashboard:                      http://$PUBLIC/dashboard/
+  Health:                               http://$PUBLIC/_/health
+  Logs:                                 $BOOKSHOP_LOG_DIR/
+  make stack-status   processes, memory and CPU;   make stack-stop   stops all of it
+
+EOF_URLS
+}
+
+stop() {
+  [ -f "$BOOKSHOP_STATE_DIR/started" ] || { echo "No stack was started here."; return 0; }
+  if grep -qx supervisord "$BOOKSHOP_STATE_DIR/started"; then
+    supervisorctl_ shutdown >/dev/null 2>&1 || true
+    local pid_file="$BOOKSHOP_STATE_DIR/supervisord.pid"
+    for _ in $(seq 60); do [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null || break; sleep 0.5; done
+  fi
+  if grep -qx redis "$BOOKSHOP_STATE_DIR/started" && [ -f "$BOOKSHOP_STATE_DIR/redis/redis.pid" ]; then
+    kill "$(cat "$BOOKSHOP_STATE_DIR/redis/redis.pid")" 2>/dev/null || true
+  fi
+  if grep -qx postgres "$BOOKSHOP_STATE_DIR/started"; then
+    as_db_owner "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$PG_DIR" -m fast -w stop >/dev/null || true
+  fi
+  rm -f "$BOOKSHOP_STATE_DIR/started"
+  echo "Stack stopped."
+}
+
+status() {
+  if ! [ -S "$BOOKSHOP_STATE_DIR/supervisor.sock" ] || ! supervisorctl_ pid >/dev/null 2>&1; then
+    echo "The stack is not running (make stack)."; return 0
+  fi
+  supervisorctl_ status || true
+  echo
+  # Every process of the stack: supervisord, its programs and their children (workers).
+  local pids; pids="$(supervisorctl_ pid) $(supervisorctl_ pid all | tr '\n' ' ')"
+  local all=""
+  for pid in $pids; do
+    [ "$pid" -gt 0 ] 2>/dev/null || continue
+    all="$all $pid $( (pgrep -P "$pid" || true) | tr '\n' ' ')"
+  done
+  [ -f "$BOOKSHOP_STATE_DIR/redis/redis.pid" ] && all="$all $(cat "$BOOKSHOP_STATE_DIR/redis/redis.pid")"
+  [ -f "$PG_DIR/postmaster.pid" ] && all="$all $(head -1 "$PG_DIR/postmaster.pid")"
+  # shellcheck disable=SC2086
+  ps -o pid,ppid,rss:10,%cpu,etime,args --sort=ppid -p $(echo $all | tr ' ' ',') |
+    awk 'NR == 1 {printf "%-8s %-8s %10s %6s %12s  %s\n", "PID", "PPID", "RSS(MiB)", "CPU%", "ELAPSED", "COMMAND"; next}
+         {cmd=""; for (i = 6; i <= NF; i++) cmd = cmd " " $i;
+          printf "%-8s %-8s %10.1f %6s %12s %s\n", $1, $2, $3 / 1024, $4, $5, substr(cmd, 1, 90); total += $3}
+         END {printf "Total resident memory: %.1f MiB\n", total / 1024}'
+  echo
+  curl -sS "http://$PUBLIC/_/health" || true; echo
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
