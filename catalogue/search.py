@@ -5,7 +5,6 @@ PostgreSQL, FTS5 on SQLite). The page answers at /search/, the URL Oscar's own s
 the header form and Oscar's templates (`{% url 'search:search' %}`) land here.
 """
 
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from catalogue.pages import Author, BookPage
 
 MAX_QUERY_LENGTH = 200
 BOOKS_PER_PAGE = 20
+MAX_PAGE = 50  # deeper pages of a full-text search help nobody and cost the most
 CONTENT_PAGES_SHOWN = 5
 SUGGESTIONS = 8
 
@@ -42,12 +42,54 @@ def matching_books(query):
     return books.search(query)
 
 
+class ResultsPage:
+    """One page of ranked results, without a total: counting every match costs as much as
+    ranking them, so the page only looks one result ahead to know whether there is a next page.
+    Offers what includes/pagination.html uses from a Django Page."""
+
+    paginator = None
+
+    def __init__(self, results, number, per_page):
+        self.number = number
+        rows = list(results[(number - 1) * per_page : number * per_page + 1])
+        self.object_list, self._has_next = rows[:per_page], len(rows) > per_page
+        self.start_index = (number - 1) * per_page + 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_other_pages(self):
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+
+def page_number(request):
+    try:
+        return min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
 @require_GET
 def search(request):
     query = clean_query(request)
     context = {"search_query": query, "books": None, "content_pages": []}
     if query:
-        context["books"] = Paginator(matching_books(query), BOOKS_PER_PAGE).get_page(request.GET.get("page"))
+        context["books"] = ResultsPage(matching_books(query), page_number(request), BOOKS_PER_PAGE)
         if context["books"].number == 1:
             others = Page.objects.live().public().not_type(BookPage).exclude(depth__lte=2)
             context["content_pages"] = list(others.search(query)[:CONTENT_PAGES_SHOWN])

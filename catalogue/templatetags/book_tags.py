@@ -18,9 +18,7 @@ SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 @register.simple_tag
 def listing_books(pages):
     """The live books among `pages`, in the given order, ready for book cards (fixed queries)."""
-    ids = [page.pk for page in pages if page is not None]
-    books = BookPage.objects.live().filter(pk__in=ids).for_listing().in_bulk()
-    return [books[pk] for pk in ids if pk in books]
+    return BookPage.objects.cards([page.pk for page in pages if page is not None])
 
 
 def absolute(request, url):

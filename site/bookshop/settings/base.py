@@ -252,6 +252,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Folio Books <shop@folio-books.ex
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Wagtail
+# Wagtail writes every rendition it uses to this cache, once per image per render: on Redis that
+# is a network round trip per book card. Rendition keys include the file hash, so a per-process
+# cache is always right.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "renditions",
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 WAGTAIL_SITE_NAME = "Folio Books"
 WAGTAILADMIN_BASE_URL = env("SITE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {
