@@ -198,7 +198,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Newsletters (newsletters/). Task options live on the tasks: acks_late, so a task whose worker
 # dies is delivered again instead of being lost; the work itself is claimed row by row.
 NEWSLETTER_SEND_RATE = int(env("NEWSLETTER_SEND_RATE", "200"))  # messages per second, all workers; 0: no limit
-NEWSLETTER_FROM_EMAIL = env("NEWSLETTER_FROM_EMAIL", env("DEFAULT_FROM_EMAIL", "Folio Books <news@folio-books.example>"))
+NEWSLETTER_FROM_EMAIL = env(
+    "NEWSLETTER_FROM_EMAIL", env("DEFAULT_FROM_EMAIL", "Folio Books <news@folio-books.example>")
+)
 NEWSLETTER_LIST_NAME = "Folio Books newsletter"
 NEWSLETTER_SITE_URL = env("SITE_BASE_URL", "http://127.0.0.1:8000")  # absolute links in mail
 NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays valid
@@ -293,7 +295,15 @@ EDGE_CACHE_TTLS = {
     "default": 600,
 }
 # Never cached, whatever a view says; nginx gets the same list (render_nginx_config).
-EDGE_CACHE_PRIVATE_PREFIXES = ["/basket/", "/checkout/", "/accounts/", "/dashboard/", "/admin/", "/django-admin/", "/_/"]
+EDGE_CACHE_PRIVATE_PREFIXES = [
+    "/basket/",
+    "/checkout/",
+    "/accounts/",
+    "/dashboard/",
+    "/admin/",
+    "/django-admin/",
+    "/_/",
+]
 # Each nginx node's public base URL (for the warmer) and loopback purge listener, in the same order.
 EDGE_CACHE_NODES = env_list("EDGE_CACHE_NODES")
 EDGE_CACHE_PURGE_URLS = env_list("EDGE_CACHE_PURGE_URLS")
@@ -316,7 +326,10 @@ CELERY_BEAT_SCHEDULE = {
     "warm-page-cache": {"task": "home.tasks.warm_page_cache", "schedule": 300.0},
 }
 # Starts scheduled newsletters that are due and resumes interrupted sends.
-CELERY_BEAT_SCHEDULE["resume-newsletter-sends"] = {"task": "newsletters.tasks.resume_newsletter_sends", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["resume-newsletter-sends"] = {
+    "task": "newsletters.tasks.resume_newsletter_sends",
+    "schedule": 60.0,
+}
 
 # Shop defaults that the demo data and the shipping rules use.
 SHOP_FREE_SHIPPING_THRESHOLD = Decimal(env("SHOP_FREE_SHIPPING_THRESHOLD", "40.00"))
