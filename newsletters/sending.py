@@ -179,13 +179,15 @@ def deliver_pending(newsletter_id):
                 if release_abandoned_claims(newsletter_id):
                     continue
                 break
+            unsent = Delivery.objects.filter(id__in=[row[0] for row in batch], claimed_by=owner)
             try:
                 _deliver_batch(prepared, batch, rate)
+            except ConnectionFailure as error:
+                unsent.update(error=f"Will retry: {error}")  # shown in the admin's report
+                raise
             finally:
                 # Whatever is still claimed here was not handed over: back to the queue untouched.
-                Delivery.objects.filter(id__in=[row[0] for row in batch], claimed_by=owner).update(
-                    claimed_by=None, claimed_at=None
-                )
+                unsent.update(claimed_by=None, claimed_at=None)
     return finish_if_done(send)
 
 
@@ -204,9 +206,6 @@ def _deliver_batch(prepared, batch, rate):
             except PermanentFailure as error:
                 _mark(delivery_id, status=Delivery.Status.FAILED, attempts=attempts + 1, error=str(error))
                 continue
-            except ConnectionFailure as error:
-                Delivery.objects.filter(pk=delivery_id).update(error=f"Will retry: {error}")
-                raise
             _mark_sent(cursor, delivery_id, attempts + 1)
 
 

@@ -9,6 +9,7 @@ import logging
 
 from celery import current_app, shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.utils import timezone
 
@@ -27,8 +28,14 @@ def start_newsletter_send(newsletter_id):
             deliver_newsletter.delay(newsletter_id)
 
 
+def retry_booking_key(newsletter_id):
+    return f"newsletters:retry-booked:{newsletter_id}"
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def deliver_newsletter(self, newsletter_id):
+def deliver_newsletter(self, newsletter_id, booked_retry=False):
+    if booked_retry:
+        cache.delete(retry_booking_key(newsletter_id))
     try:
         retry_in = deliver_pending(newsletter_id)
     except ConnectionFailure as error:
@@ -37,10 +44,13 @@ def deliver_newsletter(self, newsletter_id):
         if not current_app.conf.task_always_eager:
             raise self.retry(countdown=wait)
         return
-    # Rows waiting for their backoff: come back when the first one is due. Eager mode (the
-    # embedded site) cannot wait; those rows go out when a worker resumes the send.
-    if retry_in is not None and not current_app.conf.task_always_eager:
-        deliver_newsletter.apply_async((newsletter_id,), countdown=retry_in)
+    # Rows waiting for their backoff: come back when the first one is due, once for all the
+    # tasks of this send (the cache key says a run is booked). Eager mode (the embedded site)
+    # cannot wait; those rows go out when a worker resumes the send.
+    if retry_in is None or current_app.conf.task_always_eager:
+        return
+    if cache.add(retry_booking_key(newsletter_id), True, timeout=int(retry_in) + 60):
+        deliver_newsletter.apply_async((newsletter_id,), {"booked_retry": True}, countdown=retry_in)
 
 
 @shared_task(acks_late=True)

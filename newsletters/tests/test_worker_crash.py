@@ -10,11 +10,9 @@ often that happens at random kill moments.
 """
 
 import signal
-import uuid
 
 import pytest
 
-from bookshop.celery_app import app as celery_app
 from newsletters.models import Delivery, NewsletterSend
 from newsletters.tasks import start_newsletter_send
 from newsletters.tests.factories import make_newsletter, make_subscribers, schedule_send
@@ -28,16 +26,6 @@ SUBSCRIBERS = 2000
 
 def sent_count(newsletter):
     return Delivery.objects.filter(newsletter=newsletter, status=Delivery.Status.SENT).count()
-
-
-@pytest.fixture
-def broker(redis_url):
-    """Tasks from this test go through Redis (not eager) to this test's own queue."""
-    queue = f"newsletter-crash-{uuid.uuid4().hex[:8]}"
-    saved = {name: celery_app.conf[name] for name in ("task_always_eager", "task_default_queue")}
-    celery_app.conf.update(task_always_eager=False, task_default_queue=queue)
-    yield queue
-    celery_app.conf.update(saved)
 
 
 def test_killed_worker_resumes_without_duplicates_or_losses(postgres, redis_url, broker, tmp_path):
