@@ -2,7 +2,8 @@
 
 Fragment keys are built from what the fragment shows, so they never need to be found and deleted:
 - a featured-books block: its heading, its book ids and each book's *version*;
-- a "new in category" block: the category, the count and the catalogue's version;
+- a "new in category" block or a page of a category's books: what it shows and the catalogue's
+  version;
 - the shelf menu: the shelves' version.
 A book's version changes when the book is published, unpublished, moved or deleted, when its
 stock record or one of its authors changes; editing the home page changes the block's content.
@@ -64,6 +65,11 @@ def featured_books_fragment(heading, book_ids, render):
 
 def new_in_category_fragment(parts, render):
     return cached_fragment("new-in", parts, [CATALOGUE_VERSION], render)
+
+
+def shelf_fragment(parts, render):
+    """One page of a category's books: any book change may move it, so the catalogue version."""
+    return cached_fragment("shelf", parts, [CATALOGUE_VERSION], render)
 
 
 def shelves_fragment(render):

@@ -14,7 +14,10 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -116,16 +119,34 @@ class CategoryPage(MirroredInOscar, Page):
         sort = request.GET.get("sort")
         sort = sort if sort in self.SORTS else "newest"
         in_stock_only = request.GET.get("in_stock") == "1"
-        books = Paginator(self.book_ids(sort, in_stock_only), self.BOOKS_PER_PAGE).get_page(request.GET.get("page"))
-        books.object_list = BookPage.objects.cards(list(books.object_list))
+        try:
+            page_number = max(int(request.GET.get("page", 1)), 1)
+        except ValueError:
+            page_number = 1
         context.update(
             subcategories=CategoryPage.objects.child_of(self).live().order_by("path"),
-            books=books,
+            shelf=self.shelf_html(request, sort, in_stock_only, page_number),
             sort=sort,
             sort_choices=[(key, label) for key, (label, _) in self.SORTS.items()],
             in_stock_only=in_stock_only,
         )
         return context
+
+    def shelf_html(self, request, sort, in_stock_only, page_number):
+        """The books part of the page (count, cards, page links), cached until the catalogue
+        changes (catalogue.fragments): counting and sorting a big shelf is most of the page's cost."""
+        from catalogue.fragments import shelf_fragment
+
+        def render():
+            books = Paginator(self.book_ids(sort, in_stock_only), self.BOOKS_PER_PAGE).get_page(page_number)
+            books.object_list = BookPage.objects.cards(list(books.object_list))
+            # Page links carry only the shop's own parameters, whoever filled the cache.
+            query = QueryDict(mutable=True)
+            query.update({"sort": sort, **({"in_stock": "1"} if in_stock_only else {})})
+            context = {"books": books, "sort": sort, "in_stock_only": in_stock_only, "page_query": query}
+            return render_to_string("catalogue/shelf_books.html", context, request=request)
+
+        return mark_safe(shelf_fragment((self.pk, sort, in_stock_only, page_number), render))
 
 
 def book_card_prefetches():

@@ -1,5 +1,6 @@
 """StreamField blocks shared by the home page, book pages and newsletters."""
 
+from django.db.models import prefetch_related_objects
 from django.utils.safestring import mark_safe
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
@@ -35,11 +36,26 @@ class HeroBlock(blocks.StructBlock):
         template = "blocks/hero_block.html"
 
 
+class BookChooserBlock(blocks.PageChooserBlock):
+    """Chooses a BookPage, loaded as a BookPage with its cover and product in one query; the
+    block's render adds the rest of a book card (prefetches) only when its fragment is not cached."""
+
+    def __init__(self, **kwargs):
+        super().__init__(page_type="catalogue.BookPage", **kwargs)
+
+    def bulk_to_python(self, values):
+        from catalogue.pages import BookPage
+
+        books = BookPage.objects.filter(pk__in=[value for value in values if value]).select_related("cover", "product")
+        books = books.in_bulk()
+        return [books.get(value) for value in values]
+
+
 class FeaturedBooksBlock(blocks.StructBlock):
     """A hand-picked carousel, rendered from a cached fragment (see catalogue.fragments)."""
 
     heading = blocks.CharBlock(default="Featured books")
-    books = blocks.ListBlock(blocks.PageChooserBlock(page_type="catalogue.BookPage"))
+    books = blocks.ListBlock(BookChooserBlock())
 
     class Meta:
         icon = "pick"
@@ -47,12 +63,15 @@ class FeaturedBooksBlock(blocks.StructBlock):
 
     def render(self, value, context=None):
         from catalogue.fragments import featured_books_fragment
+        from catalogue.pages import book_card_prefetches
 
-        book_ids = [page.pk for page in value["books"] if page is not None]
-        html = featured_books_fragment(
-            value["heading"], book_ids, lambda: super(FeaturedBooksBlock, self).render(value, context)
-        )
-        return mark_safe(html)
+        books = [book for book in value["books"] if book is not None]
+
+        def render():
+            prefetch_related_objects(books, *book_card_prefetches())
+            return super(FeaturedBooksBlock, self).render(value, context)
+
+        return mark_safe(featured_books_fragment(value["heading"], [book.pk for book in books], render))
 
 
 class NewInCategoryBlock(blocks.StructBlock):

@@ -48,13 +48,6 @@ class HomePage(Page):
             pages = pages.for_listing()
         return RouteResult(pages.get(pk=match[0]))
 
-    def get_context(self, request, *args, **kwargs):
-        from catalogue.pages import CategoryPage
-
-        context = super().get_context(request, *args, **kwargs)
-        context["categories"] = CategoryPage.objects.child_of(self).live().order_by("path")
-        return context
-
 
 class StandardPage(Page):
     """A plain content page: about us, delivery, returns."""

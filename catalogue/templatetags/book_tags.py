@@ -6,19 +6,11 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from oscar.templatetags.currency_filters import currency
 
-from catalogue.pages import BookPage
-
 register = template.Library()
 
 SCHEMA_FORMATS = {"hardback": "Hardcover", "paperback": "Paperback", "ebook": "EBook"}
 # json.dumps does not escape these; inside <script> they could close the tag or open a comment.
 SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-@register.simple_tag
-def listing_books(pages):
-    """The live books among `pages`, in the given order, ready for book cards (fixed queries)."""
-    return BookPage.objects.cards([page.pk for page in pages if page is not None])
 
 
 def absolute(request, url):
