@@ -1,7 +1,7 @@
 """Test settings: fast and isolated. Real services come in through DATABASE_URL and REDIS_URL."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, env_bool
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -9,7 +9,7 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Tests that exercise a real worker start one and switch this off themselves.
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # a test's own worker: False
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the app and theme folders, without collectstatic.
