@@ -72,6 +72,11 @@ def shelf_fragment(parts, render):
     return cached_fragment("shelf", parts, [CATALOGUE_VERSION], render)
 
 
+def related_books_fragment(book_id, render):
+    """A book page's related books: any book's change may change them."""
+    return cached_fragment("related", (book_id,), [CATALOGUE_VERSION], render)
+
+
 def shelves_fragment(render):
     """The shelf menu (any picklable value `render()` returns)."""
     return cached_fragment("shelves", (), [SHELVES_VERSION], render)

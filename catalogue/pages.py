@@ -314,8 +314,18 @@ class BookPage(MirroredInOscar, Page):
         # The page came from routing without its relations: load what the template shows at once.
         prefetch_related_objects([self], *book_card_prefetches())
         context = super().get_context(request, *args, **kwargs)
-        context["related_books"] = self.related_books()
+        context["related_html"] = self.related_html(request)
         return context
+
+    def related_html(self, request):
+        """The "More like this" section, cached until the catalogue changes (catalogue.fragments)."""
+        from catalogue.fragments import related_books_fragment
+
+        def render():
+            books = self.related_books()
+            return render_to_string("catalogue/related_books.html", {"related_books": books}, request=request)
+
+        return mark_safe(related_books_fragment(self.pk, render))
 
 
 class BookAuthor(Orderable):
