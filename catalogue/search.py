@@ -9,11 +9,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 
 from catalogue.isbn import normalise_isbn
 from catalogue.pages import Author, BookPage
+from home.models import HomePage
 
 MAX_QUERY_LENGTH = 200
 BOOKS_PER_PAGE = 20
@@ -84,6 +85,12 @@ def page_number(request):
         return 1
 
 
+def content_page_models():
+    """Page types searched as "pages": all but books (listed apart), the home page and the bare
+    Page. Naming the types lets PostgreSQL filter early: `not_type(BookPage)` was 3-6x slower."""
+    return [model for model in get_page_models() if model is not Page and not issubclass(model, (BookPage, HomePage))]
+
+
 @require_GET
 def search(request):
     query = clean_query(request)
@@ -91,7 +98,7 @@ def search(request):
     if query:
         context["books"] = ResultsPage(matching_books(query), page_number(request), BOOKS_PER_PAGE)
         if context["books"].number == 1:
-            others = Page.objects.live().public().not_type(BookPage).exclude(depth__lte=2)
+            others = Page.objects.live().public().type(*content_page_models())
             context["content_pages"] = list(others.search(query)[:CONTENT_PAGES_SHOWN])
     return render(request, "catalogue/search_results.html", context)
 
