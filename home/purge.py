@@ -183,8 +183,11 @@ def book_urls(product):
 
 @receiver(post_save, sender=StockRecord)
 @receiver(post_delete, sender=StockRecord)
-def purge_book_on_stock_change(sender, instance, **kwargs):
-    # Oscar's allocate/consume/cancel use queryset.update() but send post_save by hand.
+@receiver(post_save, sender=ProductCategory)
+@receiver(post_delete, sender=ProductCategory)
+def purge_book_of_changed_record(sender, instance, **kwargs):
+    # Stock records hold price and availability; category links decide the listings. Oscar's
+    # allocate/consume/cancel use queryset.update() but send post_save by hand.
     product = Product.objects.filter(pk=instance.product_id).first()
     if product is not None:
         purge_on_commit(book_urls(product))
@@ -193,14 +196,6 @@ def purge_book_on_stock_change(sender, instance, **kwargs):
 @receiver(post_save, sender=Product)
 def purge_book_on_product_change(sender, instance, **kwargs):
     purge_on_commit(book_urls(instance))
-
-
-@receiver(post_save, sender=ProductCategory)
-@receiver(post_delete, sender=ProductCategory)
-def purge_book_on_category_link_change(sender, instance, **kwargs):
-    product = Product.objects.filter(pk=instance.product_id).first()
-    if product is not None:
-        purge_on_commit(book_urls(product))
 
 
 @receiver(post_save, sender=Category)

@@ -40,7 +40,9 @@ class EdgeStack:
     `env` is the environment of the Django processes (settings module, DATABASE_URL, REDIS_URL).
     """
 
-    def __init__(self, nginx, base_port, env, nodes=2, server_names=("localhost", "127.0.0.1"), static_root=None):
+    def __init__(
+        self, nginx, base_port, env, nodes=2, server_names=("localhost", "127.0.0.1"), static_root=None, collect=True
+    ):
         self.nginx = nginx
         self.port = base_port
         self.purge_port = base_port + 1
@@ -55,6 +57,7 @@ class EdgeStack:
         self.env.setdefault("EDGE_CACHE_PURGE_URLS", self.purge_url)
         # nginx serves /static/ from disk: collect once into var/ (later runs copy only changes).
         self.env["STATIC_ROOT"] = str(static_root or PROJECT_DIR / "var" / "test-static")
+        self.collect_static = collect
         self.gunicorn = {}
         self.nginx_process = None
 
@@ -84,12 +87,13 @@ class EdgeStack:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     raise RuntimeError(f"port {port} is already taken; a previous run may still be running")
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [PYTHON, str(PROJECT_DIR / "manage.py"), "collectstatic", "--noinput", "--verbosity=0"],
-            env=self.env,
-            check=True,
-            cwd=PROJECT_DIR,
-        )
+        if self.collect_static:
+            subprocess.run(
+                [PYTHON, str(PROJECT_DIR / "manage.py"), "collectstatic", "--noinput", "--verbosity=0"],
+                env=self.env,
+                check=True,
+                cwd=PROJECT_DIR,
+            )
         command = [
             PYTHON,
             str(PROJECT_DIR / "manage.py"),

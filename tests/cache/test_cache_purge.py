@@ -69,19 +69,24 @@ def test_a_slug_change_purges_the_old_url(fresh_edge, shelf):
     assert fresh_edge.get(old_url).status_code in (301, 302, 404)
 
 
+def submit_as_staff(edge, path, form_id, extra=(), **changes):
+    """What a staff member's browser does: open the form at `path`, change fields, submit."""
+    staff = get_user_model().objects.create_superuser("staff@example.test", "staff@example.test", "pw")
+    browser = signed_in_session(staff)
+    form = edge.get(path, session=browser)
+    assert form.status_code == 200, form.status_code
+    fields = form_fields(form.text, form_id=form_id, **changes) + list(extra)
+    token = fetch_csrf_token(edge, browser)
+    fields = [(name, token if name == "csrfmiddlewaretoken" else value) for name, value in fields]
+    return browser.post(edge.url(path), data=fields, allow_redirects=False, timeout=30)
+
+
 def test_a_price_change_in_the_page_editor_reaches_book_and_category(fresh_edge, shelf):
     category, book = shelf
-    editor = get_user_model().objects.create_superuser("editor@example.test", "editor@example.test", "pw")
-    browser = signed_in_session(editor)
-    edit_url = f"/admin/pages/{book.pk}/edit/"
-    form = fresh_edge.get(edit_url, session=browser)
-    assert form.status_code == 200, form.status_code
     # "Save draft": the price panel writes the stock record on every save (catalogue.editor_forms).
-    fields = form_fields(form.text, form_id="page-edit-form", price="12.34")
-    fields += [("body-count", "0")]
-    token = fetch_csrf_token(fresh_edge, browser)
-    fields = [(name, token if name == "csrfmiddlewaretoken" else value) for name, value in fields]
-    saved = browser.post(fresh_edge.url(edit_url), data=fields, allow_redirects=False, timeout=30)
+    saved = submit_as_staff(
+        fresh_edge, f"/admin/pages/{book.pk}/edit/", "page-edit-form", extra=[("body-count", "0")], price="12.34"
+    )
     assert saved.status_code == 302, saved.text[:2000]
     book.stockrecord.refresh_from_db()
     assert book.stockrecord.price == Decimal("12.34")
@@ -91,16 +96,12 @@ def test_a_price_change_in_the_page_editor_reaches_book_and_category(fresh_edge,
 
 def test_a_price_change_in_the_oscar_dashboard_reaches_book_and_category(fresh_edge, shelf):
     category, book = shelf
-    staff = get_user_model().objects.create_superuser("staff@example.test", "staff@example.test", "pw")
-    browser = signed_in_session(staff)
-    edit_url = f"/dashboard/catalogue/products/{book.product_id}/"
-    form = fresh_edge.get(edit_url, session=browser)
-    assert form.status_code == 200, form.status_code
-    fields = form_fields(form.text, form_id="create_update_product_form", stockrecords_0_price="15.75")
-    assert ("stockrecords-0-price", "15.75") in fields
-    token = fetch_csrf_token(fresh_edge, browser)
-    fields = [(name, token if name == "csrfmiddlewaretoken" else value) for name, value in fields]
-    saved = browser.post(fresh_edge.url(edit_url), data=fields, allow_redirects=False, timeout=30)
+    saved = submit_as_staff(
+        fresh_edge,
+        f"/dashboard/catalogue/products/{book.product_id}/",
+        "create_update_product_form",
+        stockrecords_0_price="15.75",
+    )
     assert saved.status_code == 302, saved.text[:2000]
     assert seconds_until_served(fresh_edge, book.url, "15.75") <= FRESH_WITHIN
     assert seconds_until_served(fresh_edge, category.url, "15.75") <= FRESH_WITHIN
