@@ -14,7 +14,7 @@ from checkout.tests.fixtures import paypal_simulator, smtp_sink
 
 Order = get_model("order", "Order")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 __all__ = ["paypal_simulator", "smtp_sink"]
 
 

@@ -18,7 +18,7 @@ from checkout.tests.fixtures import approved_attempt, paypal_simulator
 
 Order = get_model("order", "Order")
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 __all__ = ["paypal_simulator"]
 
 COPIES, BUYERS, ROUNDS = 10, 50, 5

@@ -20,7 +20,7 @@ from checkout.tests.fixtures import SMTPSink, approved_attempt, free_port, paypa
 
 Order = get_model("order", "Order")
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 __all__ = ["paypal_simulator"]
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

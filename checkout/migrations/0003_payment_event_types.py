@@ -2,13 +2,11 @@
 
 from django.db import migrations
 
-
-def create_event_types(apps, schema_editor):
-    PaymentEventType = apps.get_model("order", "PaymentEventType")
-    for code, name in [("paid", "Paid"), ("payment-pending", "Payment pending"), ("refunded", "Refunded")]:
-        PaymentEventType.objects.get_or_create(code=code, defaults={"name": name})
+from checkout.defaults import create_payment_event_types
 
 
 class Migration(migrations.Migration):
     dependencies = [("checkout", "0002_shipping_countries"), ("order", "0021_billingaddress_code_shippingaddress_code")]
-    operations = [migrations.RunPython(create_event_types, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(lambda apps, schema_editor: create_payment_event_types(apps), migrations.RunPython.noop)
+    ]

@@ -32,8 +32,17 @@ def simulator_server():
 
 
 @pytest.fixture
-def paypal_simulator(settings):
-    """The simulator over real HTTP; PayPal calls of the code under test go there."""
+def paypal_simulator(settings, request):
+    """The simulator over real HTTP; PayPal calls of the code under test go there.
+
+    Also puts back the checkout's starting data, which a transactional test's flush removes.
+    """
+    from django.apps import apps
+
+    from checkout.defaults import create_all
+
+    if request.node.get_closest_marker("django_db"):
+        create_all(apps)
     server = simulator_server()
     settings.PAYPAL_API_BASE = server.base_url
     cache.clear()

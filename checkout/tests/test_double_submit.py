@@ -12,7 +12,7 @@ from checkout.tests.fixtures import add_to_basket, approve_at_paypal, checkout_t
 
 Order = get_model("order", "Order")
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 __all__ = ["paypal_simulator"]
 
 

@@ -8,7 +8,14 @@ from oscar.core.loading import get_model
 
 from catalogue.tests.factories import make_book, make_category
 from checkout.models import PaymentAttempt
-from checkout.tests.fixtures import add_to_basket, approve_at_paypal, checkout_to_paypal, local_path, paypal_simulator
+from checkout.tests.fixtures import (
+    ADDRESS,
+    add_to_basket,
+    approve_at_paypal,
+    checkout_to_paypal,
+    local_path,
+    paypal_simulator,
+)
 
 Order = get_model("order", "Order")
 
@@ -85,3 +92,49 @@ def test_a_foreign_token_is_refused(client, paypal_simulator, book):
     response = client.__class__().get(local_path(return_url))
 
     assert response.status_code == 400 and Order.objects.count() == 0
+
+
+def test_signed_in_customer_finds_the_order_in_the_account(client, paypal_simulator, book, django_user_model):
+    reader = django_user_model.objects.create_user("reader", "reader@example.com", "reader-pass-123")
+    client.force_login(reader)
+    add_to_basket(client, book, 1)
+    client.post(reverse("checkout:shipping-address"), ADDRESS)
+    client.post(reverse("checkout:shipping-method"), {"method_code": "express"})
+    approve_url = client.post(reverse("checkout:preview"), {"action": "place_order"})["Location"]
+
+    client.get(local_path(approve_at_paypal(approve_url)))
+
+    order = Order.objects.get(user=reader)
+    assert order.total_incl_tax == Decimal("19.40")  # 11.50 + 7.90 express
+    history = client.get(reverse("customer:order-list")).content.decode()
+    assert order.number in history
+    detail = client.get(reverse("customer:order", kwargs={"order_number": order.number}))
+    assert detail.status_code == 200 and "Middlemarch" in detail.content.decode()
+
+
+def test_a_dropped_capture_answer_is_replayed_not_repeated(client, paypal_simulator, book):
+    add_to_basket(client, book, 1)
+    return_url = approve_at_paypal(checkout_to_paypal(client))
+    captures = paypal_simulator.capture_calls
+    paypal_simulator.next_capture_outcomes.append("DROP")  # PayPal captures, the connection dies
+
+    response = client.get(local_path(return_url))
+
+    assert response["Location"] == reverse("checkout:thank-you")
+    assert Order.objects.count() == 1 and paypal_simulator.capture_calls == captures + 1
+
+
+def test_a_paypal_5xx_on_capture_is_finished_by_reconciliation(client, paypal_simulator, book):
+    from checkout.paypal.reconcile import reconcile_attempt
+
+    add_to_basket(client, book, 1)
+    return_url = approve_at_paypal(checkout_to_paypal(client))
+    paypal_simulator.next_capture_outcomes.append("500")
+
+    page = client.get(local_path(return_url), follow=True)
+
+    assert "could not confirm your payment" in page.content.decode() and Order.objects.count() == 0
+    attempt = PaymentAttempt.objects.get()
+    assert attempt.state == PaymentAttempt.State.ALLOCATED  # stock held for this buyer meanwhile
+    assert reconcile_attempt(attempt.pk) == PaymentAttempt.State.PLACED
+    assert Order.objects.count() == 1

@@ -80,7 +80,11 @@ def post(simulator, body, request_id):
     return requests.post(
         simulator.base_url + "/v2/checkout/orders",
         data=json.dumps(body),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", "PayPal-Request-Id": request_id},
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "PayPal-Request-Id": request_id,
+        },
         timeout=10,
     )
 

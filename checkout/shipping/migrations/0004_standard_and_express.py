@@ -1,26 +1,10 @@
-from decimal import Decimal
-
-from django.conf import settings
 from django.db import migrations
 
-
-def create_methods(apps, schema_editor):
-    OrderAndItemCharges = apps.get_model("shipping", "OrderAndItemCharges")
-    OrderAndItemCharges.objects.get_or_create(
-        code="standard",
-        defaults={
-            "name": "Standard",
-            "description": "3–5 working days.",
-            "price_per_order": Decimal("3.90"),
-            "free_shipping_threshold": settings.SHOP_FREE_SHIPPING_THRESHOLD,
-        },
-    )
-    OrderAndItemCharges.objects.get_or_create(
-        code="express",
-        defaults={"name": "Express", "description": "Next working day.", "price_per_order": Decimal("7.90")},
-    )
+from checkout.defaults import create_shipping_methods
 
 
 class Migration(migrations.Migration):
     dependencies = [("shipping", "0003_auto_20181115_1953")]
-    operations = [migrations.RunPython(create_methods, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(lambda apps, schema_editor: create_shipping_methods(apps), migrations.RunPython.noop)
+    ]
