@@ -178,7 +178,10 @@ if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for a version key per book and the page fragments (locmem's default is 300 entries).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20_000}}
+    }
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", "memory://")
     # No broker: tasks run inline, so the embedded site needs no worker.
     CELERY_TASK_ALWAYS_EAGER = env("CELERY_BROKER_URL") is None
