@@ -48,6 +48,8 @@ def paypal_simulator(settings, request):
     cache.clear()
     simulator = server.simulator
     simulator.next_capture_outcomes.clear()
+    # Each test is a fresh merchant account: rolled-back databases (SQLite) reuse order numbers.
+    simulator.used_invoice_ids.clear()
     simulator.base_url = server.base_url
     return simulator
 
