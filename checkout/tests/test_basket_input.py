@@ -126,3 +126,13 @@ def test_login_merge_never_exceeds_stock(client, book, someone_else, django_user
 
     merged = Basket.open.get(owner=user)
     assert merged.lines.get().quantity == 2
+
+
+def test_an_unpublished_book_cannot_be_added(client, book, someone_else):
+    book.unpublish()
+    before = snapshot()
+
+    response = client.post(reverse("basket:add", kwargs={"pk": book.product.pk}), {"quantity": 1}, **AJAX)
+
+    assert 400 <= response.status_code < 500
+    assert snapshot() == before
