@@ -79,3 +79,39 @@ def test_rendered_nginx_config_uses_the_settings(tmp_path, settings):
     assert "server_name shop.example;" in text
     assert "/basket/|/checkout/|/accounts/|/dashboard/|/admin/|/django\\-admin/|/_/" in text
     assert "load_module" not in text  # Debian's modules-enabled/ loads them for a site include
+
+
+def test_anonymous_pages_are_marked_shared_and_personal_ones_private(shelf, client, django_user_model):
+    category, book = shelf
+    for url in ("/", category.url, book.url):
+        response = client.get(url)
+        assert response["Cache-Control"].startswith("max-age=0, s-maxage="), url
+        assert not response.cookies, url
+        assert "Cookie" not in response.get("Vary", "")
+    client.force_login(django_user_model.objects.create_user("signed-in", "in@example.test", "pw"))
+    signed_in = client.get(book.url)
+    assert "s-maxage" not in signed_in["Cache-Control"] and "private" in signed_in["Cache-Control"]
+    assert client.get("/basket/")["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    "spoil, reason",
+    [
+        (lambda response: response.set_cookie("oscar_history", "1"), "sets cookies: oscar_history"),
+        (lambda response: setattr(response, "content", b'<input name="csrfmiddlewaretoken" value="abc">'), "CSRF"),
+        (lambda response: response.__setitem__("Vary", "Accept-Language"), "Vary on accept-language"),
+        (lambda response: response.__setitem__("Cache-Control", "private"), "Cache-Control private"),
+    ],
+)
+def test_a_page_that_would_leak_is_refused_with_the_reason(rf, spoil, reason):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from home.caching import refusal_reason
+
+    request = rf.get("/some-book/")
+    request.user = AnonymousUser()
+    response = HttpResponse(b"<p>A book</p>")
+    assert refusal_reason(request, response) is None
+    spoil(response)
+    assert reason in refusal_reason(request, response)
