@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -119,3 +120,12 @@ def test_book_page_carries_what_the_recently_viewed_script_stores(client, home):
     assert 'data-recently-viewed-book="{&quot;id&quot;: ' in html
     assert "&quot;price&quot;: &quot;€9.50&quot;" in html
     assert "data-recently-viewed hidden" in html
+
+
+def test_the_home_page_editor_opens_with_every_block(client, home):
+    client.force_login(get_user_model().objects.create_superuser("editor", "editor@example.com", "pass"))
+    response = client.get(f"/admin/pages/{home['home'].pk}/edit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for label in ("Featured books", "New in category", "Category highlight", "Newsletter sign-up"):
+        assert label in html
