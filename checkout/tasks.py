@@ -92,19 +92,24 @@ def process_webhook_event(event_pk):
         payload = event.payload
         capture_id = _capture_id_of(payload)
         order_id = ((payload["resource"].get("supplementary_data") or {}).get("related_ids") or {}).get("order_id")
+        if payload["event_type"].startswith("CHECKOUT."):  # the resource is the PayPal order itself
+            capture_id, order_id = None, str(payload["resource"].get("id", ""))
         attempt = (PaymentAttempt.objects.filter(capture_id=capture_id).first() if capture_id else None) or (
             PaymentAttempt.objects.filter(paypal_order_id=order_id).first() if order_id else None
         )
-        if attempt is None or attempt.order_id is None:
-            outcome = "no placed order for this resource; reconciliation handles unplaced attempts"
-            if attempt is not None:
-                transaction.on_commit(lambda: reconcile.reconcile_attempt(attempt.pk), robust=True)
+        unplaced = attempt is not None and attempt.order_id is None
+        if attempt is None:
+            outcome = "no payment of ours; ignored"
+        elif unplaced:
+            outcome = "payment not placed yet: reconciling now"
         else:
             outcome = _apply_capture_state(attempt, payload)
         event.processed_at = timezone.now()
         event.outcome = outcome[:255]
         event.save(update_fields=["processed_at", "outcome"])
     logger.info("PayPal webhook %s %s: %s", event.event_type, event.event_id, outcome)
+    if unplaced:  # outside the event's lock: completion takes its own locks and may call PayPal
+        outcome = f"{outcome}: {reconcile.reconcile_attempt(attempt.pk)}"
     return outcome
 
 

@@ -144,3 +144,16 @@ def test_a_pending_capture_completed_later_marks_the_order_paid(paypal_simulator
     order = Order.objects.get()
     assert order.status == "Paid" and order.sources.get().amount_debited == order.total_incl_tax
     assert json.loads(WebhookEvent.objects.get().outcome.split(":")[0].replace("capture ", '"') + '"') == "COMPLETED"
+
+
+def test_an_approval_webhook_completes_an_abandoned_checkout(paypal_simulator, deliver):
+    """The buyer approved at PayPal but never came back: the webhook finishes the order."""
+    book = make_book(make_category(), title="Sanditon", price="6.00", stock=2)
+    attempt = approved_attempt(book, paypal_simulator)
+    resource = {"id": attempt.paypal_order_id, "status": "APPROVED"}
+
+    response = deliver(*deliver.signed("CHECKOUT.ORDER.APPROVED", resource, "checkout-order"))
+
+    assert response.status_code == 200
+    order = Order.objects.get()
+    assert order.number == attempt.order_number and order.status == "Paid"
