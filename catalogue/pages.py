@@ -184,6 +184,8 @@ class BookPage(MirroredInOscar, Page):
         "ISBN",
         max_length=13,
         unique=True,
+        # Required in the editor; empty (NULL) only on a fresh copy, which needs its own ISBN.
+        null=True,
         help_text="ISBN-13, or ISBN-10 which is converted to ISBN-13 on save.",
     )
     description = models.TextField(
@@ -207,6 +209,8 @@ class BookPage(MirroredInOscar, Page):
     )
 
     oscar_link_field = "product_id"
+    # "Copy page" makes a new book: it gets its own ISBN, and its own Product on first publish.
+    exclude_fields_in_copy = ["isbn", "product"]
 
     content_panels = Page.content_panels + [
         FieldPanel("subtitle"),
@@ -253,6 +257,8 @@ class BookPage(MirroredInOscar, Page):
 
     def clean(self):
         super().clean()
+        if not self.isbn:
+            raise ValidationError({"isbn": "Enter the book's ISBN (ISBN-13 or ISBN-10)."})
         try:
             self.isbn = normalise_isbn(self.isbn)
         except ValueError as error:

@@ -128,3 +128,19 @@ def test_a_duplicate_isbn_is_refused(editor_client):
     assert response.status_code == 200
     assert "already exists" in " ".join(response.context["form"].errors["isbn"])
     assert BookPage.objects.count() == 1
+
+
+def test_copying_a_book_makes_a_draft_that_needs_its_own_isbn(editor_client):
+    book = make_book(make_category(), title="Emma", price="9.50", stock=4)
+
+    response = editor_client.post(
+        reverse("wagtailadmin_pages:copy", args=[book.pk]),
+        {"new_title": "Emma (annotated)", "new_slug": "emma-annotated", "new_parent_page": book.get_parent().pk},
+    )
+
+    assert response.status_code == 302
+    copy = BookPage.objects.get(slug="emma-annotated")
+    assert copy.isbn is None and copy.product_id is None and not copy.live
+    assert BookPage.objects.get(pk=book.pk).product.stockrecords.count() == 1
+    edit = editor_client.post(reverse("wagtailadmin_pages:edit", args=[copy.pk]), book_form(copy, isbn=""))
+    assert edit.context["form"].errors["isbn"] == ["Enter the book's ISBN (ISBN-13 or ISBN-10)."]
