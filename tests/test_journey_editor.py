@@ -68,5 +68,8 @@ def test_editor_publishes_a_book_and_a_shopper_finds_it_by_author_and_adds_it_to
         visit.goto(live_server.url + "/basket/")
         expect(visit.locator("#content_inner")).to_contain_text("The Left Hand of Darkness")
         expect(visit.locator("#content_inner")).to_contain_text("€12.50")
+        # Recently viewed is kept in the browser (localStorage) and shown on the basket page.
+        expect(visit.locator("[data-recently-viewed]")).to_contain_text("The Left Hand of Darkness")
+        assert "oscar_history" not in {cookie["name"] for cookie in shopper.cookies()}
     finally:
         shopper.close()
