@@ -16,10 +16,14 @@ from catalogue.tests.factories import make_home
 from conftest import require_service
 from tests.cache.stack import EdgeStack
 
-# Ports given to this suite: nginx on 186x0, its purge listener on 186x1, gunicorn on 186x0+10...
-MAIN_STACK_PORT = 18600
-REDIS_DOWN_STACK_PORT = 18640
-PRIVATE_REDIS_PORT = 18690
+# Ports of this suite, all within BASE..BASE+51: nginx on BASE, its purge listener on BASE+1,
+# gunicorn on BASE+10 and +11; the Redis-down stack on BASE+40...; a private Redis on BASE+39.
+# BOOKSHOP_CACHE_TEST_PORTS moves the block, e.g. when two checkouts run their tests at once.
+PORT_BASE = int(os.environ.get("BOOKSHOP_CACHE_TEST_PORTS", "18600"))
+MAIN_STACK_PORT = PORT_BASE
+REDIS_DOWN_STACK_PORT = PORT_BASE + 40
+PRIVATE_REDIS_PORT = PORT_BASE + 39
+TEST_WSGI_APP = "tests.cache.wsgi:application"
 
 
 def database_url():
@@ -75,7 +79,7 @@ def serve_site_at(port):
 @pytest.fixture(scope="module")
 def edge(shop_db, nginx_path):
     """nginx on 127.0.0.1:18600 (purge 18601) over gunicorn nodes on 18610 and 18611."""
-    stack = EdgeStack(nginx_path, MAIN_STACK_PORT, django_env())
+    stack = EdgeStack(nginx_path, MAIN_STACK_PORT, django_env(), wsgi_app=TEST_WSGI_APP)
     purge_settings = override_settings(
         EDGE_CACHE_NODES=[stack.url("")],
         EDGE_CACHE_PURGE_URLS=[stack.purge_url],

@@ -41,7 +41,15 @@ class EdgeStack:
     """
 
     def __init__(
-        self, nginx, base_port, env, nodes=2, server_names=("localhost", "127.0.0.1"), static_root=None, collect=True
+        self,
+        nginx,
+        base_port,
+        env,
+        nodes=2,
+        server_names=("localhost", "127.0.0.1"),
+        static_root=None,
+        collect=True,
+        wsgi_app="bookshop.wsgi:application",
     ):
         self.nginx = nginx
         self.port = base_port
@@ -58,6 +66,7 @@ class EdgeStack:
         # nginx serves /static/ from disk: collect once into var/ (later runs copy only changes).
         self.env["STATIC_ROOT"] = str(static_root or PROJECT_DIR / "var" / "test-static")
         self.collect_static = collect
+        self.wsgi_app = wsgi_app
         self.gunicorn = {}
         self.nginx_process = None
 
@@ -130,7 +139,7 @@ class EdgeStack:
     def start_node(self, index, wait=True):
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.node_ports[index]}", "GUNICORN_NAME": f"node{index + 1}"}
         self.gunicorn[index] = subprocess.Popen(
-            [GUNICORN, "-c", str(PROJECT_DIR / "deploy" / "gunicorn" / "gunicorn.conf.py")],
+            [GUNICORN, "-c", str(PROJECT_DIR / "deploy" / "gunicorn" / "gunicorn.conf.py"), self.wsgi_app],
             env=env,
             cwd=PROJECT_DIR,
             stdout=subprocess.DEVNULL,

@@ -12,7 +12,7 @@ import requests
 from django.contrib.auth import get_user_model
 
 from catalogue.tests.factories import make_book, make_category
-from tests.cache.conftest import PRIVATE_REDIS_PORT, REDIS_DOWN_STACK_PORT, django_env, serve_site_at
+from tests.cache.conftest import PRIVATE_REDIS_PORT, REDIS_DOWN_STACK_PORT, TEST_WSGI_APP, django_env, serve_site_at
 from tests.cache.shoppers import add_to_basket, signed_in_session
 from tests.cache.stack import EdgeStack
 
@@ -110,7 +110,8 @@ def test_pages_still_render_with_redis_down(nginx_path, transactional_db, postgr
     category = make_category(title="Redisless Shelf", slug="redisless-shelf")
     book = make_book(category, title="Redisless Radcliffe", author="Ann Radcliffe", price="6.00")
     reader = get_user_model().objects.create_user("radcliffe@example.test", "radcliffe@example.test", "pw")
-    stack = EdgeStack(nginx_path, REDIS_DOWN_STACK_PORT, django_env(redis_url=redis_url)).start()
+    env = django_env(redis_url=redis_url)
+    stack = EdgeStack(nginx_path, REDIS_DOWN_STACK_PORT, env, wsgi_app=TEST_WSGI_APP).start()
     try:
         assert stack.get("/_/health").json()["cache"] == "ok"
         redis_process.kill()
