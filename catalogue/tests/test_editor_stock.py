@@ -163,3 +163,26 @@ def test_a_locked_book_keeps_its_price_when_another_editor_saves(client, editor_
     client.post(reverse("wagtailadmin_pages:edit", args=[book.pk]), form)
 
     assert BookPage.objects.get(pk=book.pk).stockrecord.price == Decimal("9.50")
+
+
+def test_a_book_submitted_for_moderation_is_for_sale_only_once_approved(editor_client):
+    category = make_category(title="Moderated")
+    form = book_form(price="12.50", num_in_stock="3")
+    form["action-submit"] = "Submit for moderation"
+
+    response = editor_client.post(reverse("wagtailadmin_pages:add", args=["catalogue", "bookpage", category.pk]), form)
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    book = BookPage.objects.get(slug="the-dispossessed")
+    workflow_state = book.current_workflow_state
+    assert workflow_state is not None and workflow_state.status == "in_progress"
+    assert not book.live and not book.is_purchasable
+
+    moderator = get_user_model().objects.create_superuser("moderator", "moderator@example.com", "pass")
+    task_state = workflow_state.current_task_state
+    task_state.task.specific.on_action(task_state, moderator, "approve")
+
+    book = BookPage.objects.get(pk=book.pk)
+    assert book.live
+    assert book.product.is_public and book.is_purchasable
+    assert book.price == Decimal("12.50") and book.stockrecord.num_in_stock == 3
