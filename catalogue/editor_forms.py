@@ -48,7 +48,13 @@ class BookPageForm(WagtailAdminPageForm):
         return cleaned
 
     def save(self, commit=True):
+        from catalogue.sync import apply_editor_stock  # catalogue.sync imports the page models
+
         page = super().save(commit=commit)
-        # Applied by the after_create_page / after_edit_page hooks, once the page has an id.
         page.pending_stock = {name: self.cleaned_data.get(name) for name in STOCK_FIELDS if name in self.changed_data}
+        if page.pk:
+            # Editing: write now. Publishing reloads the page before Wagtail's after_edit_page
+            # hook runs, and the reloaded page would no longer carry these values.
+            apply_editor_stock(page)
+        # A new page has no id yet: the after_create_page hook applies them.
         return page

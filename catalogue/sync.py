@@ -146,6 +146,7 @@ def apply_editor_stock(page):
     A book saved as a draft before its first publish gets a hidden Product to carry the record.
     """
     pending = getattr(page, "pending_stock", None) or {}
+    page.pending_stock = {}  # applied once, whether by the form or by the hook
     if all(value is None for value in pending.values()):
         return
     # Publishing mirrored a copy of the page (from its revision): read the link it stored.

@@ -70,6 +70,19 @@ def test_changing_the_price_in_the_page_editor_changes_the_stock_record(editor_c
     assert book.product.stockrecords.count() == 1
 
 
+def test_publishing_from_the_page_editor_with_a_new_price_changes_the_stock_record(editor_client):
+    book = make_book(make_category(), title="Sense and Sensibility", price="9.50", stock=4)
+    form = book_form(book, price="12.75")
+    form["action-publish"] = "Publish"
+
+    response = editor_client.post(reverse("wagtailadmin_pages:edit", args=[book.pk]), form)
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    book = BookPage.objects.get(pk=book.pk)
+    assert book.live and book.stockrecord.price == Decimal("12.75")
+    assert book.stockrecord.num_in_stock == 4
+
+
 def test_the_editor_shows_the_current_price_and_stock(editor_client):
     book = make_book(make_category(), title="Persuasion", price="7.25", stock=11)
     html = editor_client.get(reverse("wagtailadmin_pages:edit", args=[book.pk])).content.decode()
