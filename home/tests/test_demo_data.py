@@ -42,5 +42,8 @@ def test_demo_shop_is_complete_and_loading_twice_changes_nothing(client):
     shelf = client.get(leaves.first().url)
     assert shelf.status_code == 200 and shelf.content.count(b'class="book-card"') >= 10
 
+    sitemap = client.get("/sitemap.xml")
+    assert b"example.com" not in sitemap.content and b"http://testserver/sitemap-pages.xml" in sitemap.content
+
     for username, _email, password, *_ in DEMO_USERS:
         assert authenticate(username=username, password=password) is not None, username

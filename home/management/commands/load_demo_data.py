@@ -4,10 +4,12 @@ Safe to run again: everything is looked up before it is created, so a second run
 """
 
 import csv
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.sites.models import Site as DjangoSite
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -35,6 +37,7 @@ class Command(BaseCommand):
     def handle(self, **options):
         with transaction.atomic():
             home = self.ensure_home_page()
+            self.ensure_site_domain()
             self.ensure_categories(home)
         call_command("import_books", str(FIXTURES / "books.csv"), stdout=self.stdout, stderr=self.stderr)
         with transaction.atomic():
@@ -61,6 +64,11 @@ class Command(BaseCommand):
                 page.delete()
             self.stdout.write("Created the home page.")
         return home
+
+    def ensure_site_domain(self):
+        """Django's Site names the host in sitemaps and Oscar's emails; its default is example.com."""
+        domain = urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc
+        DjangoSite.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": "Folio Books"})
 
     def ensure_categories(self, home):
         created = 0
