@@ -15,6 +15,7 @@ import hashlib
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
@@ -44,7 +45,14 @@ def current_versions(keys):
 
 
 def bump(*keys):
-    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    """New versions now, and again after commit: a fragment rendered from the old rows in between
+    would otherwise be stored under the new version and served until it expires."""
+
+    def new_versions():
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+    new_versions()
+    transaction.on_commit(new_versions)
 
 
 def cached_fragment(name, parts, version_keys, render):

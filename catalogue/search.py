@@ -14,6 +14,7 @@ from wagtail.search.backends import get_search_backend
 
 from catalogue.isbn import normalise_isbn
 from catalogue.pages import Author, BookPage
+from home.caching import cache_at_edge
 from home.models import HomePage
 
 MAX_QUERY_LENGTH = 200
@@ -92,6 +93,7 @@ def content_page_models():
 
 
 @require_GET
+@cache_at_edge("search")
 def search(request):
     query = clean_query(request)
     context = {"search_query": query, "books": None, "content_pages": []}

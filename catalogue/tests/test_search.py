@@ -1,5 +1,7 @@
 """Search: books by title, author and ISBN, content pages, ranked, highlighted, autocomplete."""
 
+import re
+
 import pytest
 
 from catalogue.tests.factories import make_book, make_category, make_home
@@ -81,3 +83,10 @@ def test_unpublished_books_are_not_found(client, shelf):
     book = make_book(shelf, title="Sanditon", author="Jane Austen")
     book.unpublish()
     assert result_titles(client.get("/search/", {"q": "sanditon"})) == []
+
+
+def test_anonymous_search_results_may_be_shared_by_the_page_cache(client, shelf):
+    response = client.get("/search/", {"q": "Eliot"})
+    assert "s-maxage=" in response["Cache-Control"]
+    assert not re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', response.content.decode())
+    assert not response.cookies
