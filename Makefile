@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links (the in-process PayPal simulator, emails, sitemaps) follow the address served.
+RUN_ENV := SITE_BASE_URL=$${SITE_BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test setup demo lint check clean stack stack-stop stack-status
 
@@ -22,7 +24,7 @@ setup: $(VENV)/.installed
 demo: setup
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo_data
+	$(RUN_ENV) $(BIN)/python manage.py load_demo_data
 
 ## run: the embedded site (SQLite, no services, PayPal simulator) with demo data.
 run: demo
@@ -31,7 +33,7 @@ run: demo
 	@echo "  Wagtail admin:    http://$(HOST):$(PORT)/admin/      (editor, marketer or admin)"
 	@echo "  Oscar dashboard:  http://$(HOST):$(PORT)/dashboard/  (staff or admin)"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite. Uses DATABASE_URL/REDIS_URL when set; REQUIRE_SERVICES=1 fails on skips.
 test: setup
