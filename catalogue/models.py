@@ -12,5 +12,16 @@ class Product(AbstractProduct):
             return book_page.url
         return reverse("catalogue:detail", kwargs={"product_slug": self.slug, "pk": self.id})
 
+    def primary_image(self):
+        """The book page's cover, in the shape Oscar's templates expect of a product image.
+
+        Oscar's own ProductImage rows are never used for books, and its missing-image fallback
+        copies a placeholder file into MEDIA_ROOT on first use; `catalogue.thumbnails` renders
+        this cover (or a static placeholder) wherever Oscar shows a thumbnail.
+        """
+        book_page = getattr(self, "book_page", None)
+        cover = book_page.cover if book_page is not None else None
+        return {"original": cover, "caption": self.get_title(), "is_missing": cover is None}
+
 
 from oscar.apps.catalogue.models import *  # noqa: E402, F403

@@ -284,6 +284,8 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode", "country")
 OSCAR_MAX_BASKET_QUANTITY_THRESHOLD = 20
+# Oscar's thumbnails are Wagtail renditions of the book covers (no sorl/easy-thumbnails).
+OSCAR_THUMBNAILER = "catalogue.thumbnails.BookCoverThumbnailer"
 # Oscar's search runs only behind its own URLs, which redirect to ours; Haystack needs a backend.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
