@@ -114,6 +114,11 @@ class CategoryPage(MirroredInOscar, Page):
             )
         return books.order_by(*self.SORTS[sort][1]).values_list("pk", flat=True)
 
+    def newest_books(self, count):
+        """The `count` latest live books on this shelf and below, ready for cards (home, newsletters)."""
+        newest = BookPage.objects.live().descendant_of(self).order_by(*self.SORTS["newest"][1])
+        return list(newest.for_listing()[:count])
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         sort = request.GET.get("sort")

@@ -87,20 +87,9 @@ class NewInCategoryBlock(blocks.StructBlock):
         template = "blocks/new_in_category_block.html"
 
     def get_context(self, value, parent_context=None):
-        from catalogue.pages import BookPage
-
         context = super().get_context(value, parent_context)
         category = value["category"]
-        context["books"] = (
-            list(
-                BookPage.objects.live()
-                .descendant_of(category)
-                .order_by("-first_published_at", "-pk")
-                .for_listing()[: value["count"]]
-            )
-            if category
-            else []
-        )
+        context["books"] = category.specific.newest_books(value["count"]) if category else []
         return context
 
     def render(self, value, context=None):

@@ -32,13 +32,8 @@ class BookBlock(blocks.StructBlock):
 class NewInCategoryValue(blocks.StructValue):
     def books(self):
         """The latest live books of the category, read when the newsletter is rendered."""
-        from catalogue.pages import BookPage
-
         category = self.get("category")
-        if category is None:
-            return []
-        latest = BookPage.objects.live().descendant_of(category).for_listing().order_by("-first_published_at")
-        return list(latest[: self.get("count")])
+        return category.specific.newest_books(self.get("count")) if category else []
 
 
 class NewInCategoryBlock(blocks.StructBlock):
