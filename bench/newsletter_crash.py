@@ -2,8 +2,9 @@
 
 Repeats the crash test's scenario with the sending unthrottled and the kill at a random moment
 (a random wait after the first worker has marked a random number of rows sent), then prints the
-kills, duplicates and losses seen at the SMTP sink. Losses must be 0. A duplicate can only be
-the one message whose acceptance by the server and whose "sent" mark the kill separated.
+kills, duplicates and losses seen at the SMTP sink. Both must be 0. The only place left for a
+duplicate is the few microseconds between writing a message's final "." to the mail server and
+writing its "sent" mark to PostgreSQL (newsletters/sending.py).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bookshop_bench REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python bench/newsletter_crash.py --runs 10

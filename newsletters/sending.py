@@ -6,13 +6,15 @@ Exactly-once bookkeeping, step by step:
 2. `deliver_pending()` claims a batch of ready rows with `SELECT … FOR UPDATE SKIP LOCKED` and
    stamps them with its database connection's id, in a short transaction. Other workers skip
    locked and claimed rows, so several workers share one send without overlap.
-3. Each message goes out over the batch's one SMTP connection; its row is marked sent in its own
-   autocommit UPDATE right after the server accepted it, never before.
+3. Each message goes out over the batch's one SMTP connection. Its row is marked sent by one
+   autocommitted UPDATE issued the instant the last byte of the message (the final ".") is
+   written, while the server is still reading it; if the server then answers anything but 250,
+   the row goes back to pending (4xx, or no answer) or to failed (5xx). See transport.py.
 4. A worker killed with SIGKILL leaves claimed, unsent rows. Its database connection dies with
    it, so the next worker releases claims whose connection is gone and sends those rows.
-The one unavoidable gap: if a worker dies after the server accepted a message and before the
-UPDATE committed, that one message is sent again. It carries the same Message-ID, so mail
-programs treat it as the same message.
+What remains between the message and its mark is the gap between two writes on two sockets, a
+few microseconds: bench/newsletter_crash.py kills workers at random moments to measure it. A copy
+sent twice would carry the same Message-ID, so mail programs would treat it as one message.
 """
 
 import logging
@@ -146,7 +148,8 @@ class SendRate:
 
 
 def _mark(delivery_id, **fields):
-    Delivery.objects.filter(pk=delivery_id).update(claimed_by=None, claimed_at=None, **fields)
+    """Record an outcome other than sent (the row may carry a sent mark the server then refused)."""
+    Delivery.objects.filter(pk=delivery_id).update(claimed_by=None, claimed_at=None, sent_at=None, **fields)
 
 
 MARK_SENT_SQL = (
@@ -155,9 +158,19 @@ MARK_SENT_SQL = (
 )
 
 
-def _mark_sent(cursor, delivery_id, attempts):
-    """The one write per message, on the hot path: plain SQL on a reused cursor, autocommitted."""
-    cursor.execute(MARK_SENT_SQL, [Delivery.Status.SENT, attempts, timezone.now(), delivery_id])
+def _sent_mark(cursor, delivery_id, attempts):
+    """The one write per message, ready to run the instant the message is handed over.
+
+    On PostgreSQL the statement is composed beforehand and runs on the driver's own cursor, so
+    nothing but one socket write separates the message's last byte from its mark. It commits by
+    itself (autocommit): once PostgreSQL has read it, a killed worker cannot take it back.
+    """
+    params = [Delivery.Status.SENT, attempts, timezone.now(), delivery_id]
+    driver_cursor = cursor.cursor
+    if hasattr(driver_cursor, "mogrify"):
+        statement = driver_cursor.mogrify(MARK_SENT_SQL, params)
+        return lambda: driver_cursor.execute(statement)
+    return lambda: cursor.execute(MARK_SENT_SQL, params)
 
 
 def deliver_pending(newsletter_id):
@@ -197,16 +210,15 @@ def _deliver_batch(prepared, batch, rate):
             if status != Subscriber.Status.CONFIRMED:
                 _mark(delivery_id, status=Delivery.Status.SKIPPED, error="Unsubscribed before it was sent.")
                 continue
+            message = prepared.message_for(subscriber_id, email, name)
+            mark_sent = _sent_mark(cursor, delivery_id, attempts + 1)
             rate.wait_for_permit()
             try:
-                transport.send(prepared.sender, email, prepared.message_for(subscriber_id, email, name))
+                transport.send(prepared.sender, email, message, handed_over=mark_sent)
             except TemporaryFailure as error:
                 _retry_later(delivery_id, attempts + 1, str(error))
-                continue
             except PermanentFailure as error:
                 _mark(delivery_id, status=Delivery.Status.FAILED, attempts=attempts + 1, error=str(error))
-                continue
-            _mark_sent(cursor, delivery_id, attempts + 1)
 
 
 def _retry_later(delivery_id, attempts, error):
@@ -219,7 +231,13 @@ def _retry_later(delivery_id, attempts, error):
         )
         return
     wait = Delivery(attempts=attempts).backoff()
-    _mark(delivery_id, attempts=attempts, next_attempt_at=timezone.now() + wait, error=f"Will retry: {error}")
+    _mark(
+        delivery_id,
+        status=Delivery.Status.PENDING,
+        attempts=attempts,
+        next_attempt_at=timezone.now() + wait,
+        error=f"Will retry: {error}",
+    )
 
 
 def finish_if_done(send):

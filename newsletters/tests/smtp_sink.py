@@ -2,6 +2,8 @@
 
 Used by the newsletter tests and bench/newsletter_send.py. `answer` may return an SMTP reply
 such as "451 4.3.0 Try later" to refuse a message at the end of DATA (the moment of acceptance).
+It offers PIPELINING (RFC 2920) like production mail servers do, unless `pipelining=False`:
+aiosmtpd reads commands from a stream in order, which is all pipelining asks of a server.
 """
 
 import logging
@@ -29,13 +31,20 @@ def free_port():
 
 
 class SmtpSink:
-    def __init__(self, keep_content=True, answer=None):
+    def __init__(self, keep_content=True, answer=None, pipelining=True):
         self.keep_content = keep_content
         self.answer = answer
+        self.pipelining = pipelining
         self.accepted = []  # (recipient, message-id, raw bytes or None)
         self.refused = 0
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         verdict = self.answer(envelope) if self.answer else None
