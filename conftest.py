@@ -108,3 +108,13 @@ def page(browser, request):
         ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
         browser_page.screenshot(path=str(ARTIFACTS_DIR / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_page_cache():
+    """Each test starts from its own database, so no page stored by an earlier test may be served."""
+    from django.core.cache import cache
+
+    from home.page_cache import PAGES_VERSION
+
+    cache.delete(PAGES_VERSION)

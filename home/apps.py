@@ -6,4 +6,4 @@ class HomeConfig(AppConfig):
     verbose_name = "Site pages"
 
     def ready(self):
-        from home import purge  # noqa: F401  (connects the page-cache purge receivers)
+        from home import page_cache, purge  # noqa: F401  (connect their signal receivers)

@@ -31,6 +31,7 @@ logger = logging.getLogger("bookshop.edge_cache")
 PERSONAL_MARKER_COOKIE = "bookshop_personal"
 
 _FILLED_CSRF_FIELD = re.compile(rb'name=["\']csrfmiddlewaretoken["\'][^>]*value=["\'][^"\']+["\']')
+_SHARED_MAX_AGE = re.compile(r"\bs-maxage=(\d+)")
 _ALLOWED_VARY = {"cookie", "accept-encoding"}
 _REFUSING_DIRECTIVES = {"private", "no-cache", "no-store"}
 
@@ -130,6 +131,12 @@ def mark_shared(response, ttl):
         response["Vary"] = ", ".join(remaining)
     elif response.has_header("Vary"):
         del response["Vary"]
+
+
+def shared_ttl(response):
+    """The seconds `mark_shared` gave this response, or None when it is not shared."""
+    match = _SHARED_MAX_AGE.search(response.get("Cache-Control", ""))
+    return int(match.group(1)) if match else None
 
 
 def _sets_personal_cookie(response):

@@ -108,6 +108,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware, so static files never touch sessions or the DB.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves stored anonymous pages before sessions, auth and the basket are touched; stores the
+    # responses EdgeCacheMiddleware marked shared.
+    "home.page_cache.SharedPageCacheMiddleware",
     # Above the session, CSRF, messages, auth and basket middleware, so it sees their cookies.
     "home.caching.EdgeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -299,6 +302,10 @@ EDGE_CACHE_TTLS = {
     "search": 30,
     "default": 600,
 }
+# Anonymous pages nginx may share are also kept in the cache for every node (home/page_cache.py).
+SHARED_PAGE_CACHE = env_bool("SHARED_PAGE_CACHE", True)
+# The query parameters the shop's pages read (search, shelf sorting, filtering and paging).
+SHARED_PAGE_CACHE_QUERY_PARAMS = {"q", "page", "sort", "in_stock"}
 # Never cached, whatever a view says; nginx gets the same list (render_nginx_config).
 EDGE_CACHE_PRIVATE_PREFIXES = [
     "/basket/",
