@@ -15,16 +15,20 @@ INDEXES = [
 ]
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, target in INDEXES:
-            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+def postgresql_indexes(indexes):
+    """An operation creating (name, target) indexes on PostgreSQL, dropping them on rollback."""
 
+    def create_indexes(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for name, target in indexes:
+                schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, _ in INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    def drop_indexes(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for name, _ in indexes:
+                schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    return migrations.RunPython(create_indexes, drop_indexes)
 
 
 class Migration(migrations.Migration):
@@ -34,4 +38,4 @@ class Migration(migrations.Migration):
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes)]
+    operations = [postgresql_indexes(INDEXES)]
