@@ -13,8 +13,11 @@ production settings plus one bare view (bench/pages_settings.py), persistent DB 
   through many URLs, and of the bare view returning static HTML of the same average size;
 - the cost ratio bare req/s / page req/s (target: <= 3);
 - search latency p95: one client, one request at a time (service time), and under wrk's load.
-Each URL is fetched once before its wrk run, so cached fragments (shelf pages, related books,
-home blocks) are warm, as in production between catalogue changes; search is never cached.
+Each URL is fetched once before its wrk run, so the caches are warm, as in production between
+catalogue changes. Two passes, each with its own gunicorn:
+1. as in production: anonymous pages come from the shared page cache (home/page_cache.py);
+2. with SHARED_PAGE_CACHE=0: every request is rendered (fragment caches still warm), which is
+   what a page costs right after a change, and what every search for a new query costs.
 If the home page has no blocks yet, it gets a hero, 8 featured books and a "new in" block.
 """
 
@@ -101,9 +104,10 @@ def ensure_home_blocks():
     home.save_revision().publish()
 
 
-def start_gunicorn(port, static_root, log_dir):
+def start_gunicorn(port, static_root, log_dir, **settings):
     env = dict(
         os.environ,
+        **settings,
         DJANGO_SETTINGS_MODULE="bench.pages_settings",
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-" + "k" * 50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -186,16 +190,25 @@ def main():
 
     ensure_home_blocks()
     paths = sample_paths(random.Random(7))
+    print(f"Catalogue: {BookPage.objects.live().count()} live books. gunicorn gthread, 2 workers x 4 threads.")
+    print(f"wrk -t2 -c{args.connections} -d{args.duration}s, cycling through each kind's URLs.")
+    for shared_page_cache, title in (("1", "Served as in production (shared page cache on)"), ("0", RENDER_TITLE)):
+        print(f"\n{title}")
+        measure(args, paths, shared_page_cache)
+
+
+RENDER_TITLE = "Rendered on every request (SHARED_PAGE_CACHE=0; fragment caches warm)"
+
+
+def measure(args, paths, shared_page_cache):
     work_dir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    process = start_gunicorn(args.port, work_dir / "static", work_dir)
+    process = start_gunicorn(args.port, work_dir / "static", work_dir, SHARED_PAGE_CACHE=shared_page_cache)
     base = f"http://127.0.0.1:{args.port}"
     try:
-        print(f"Catalogue: {BookPage.objects.live().count()} live books. gunicorn gthread, 2 workers x 4 threads.")
-        print(f"wrk -t2 -c{args.connections} -d{args.duration}s, cycling through each kind's URLs.\n")
         print(f"{'page':<10}{'URLs':>6}{'bytes':>9}{'page req/s':>12}{'bare req/s':>12}{'cost (x bare)':>15}")
         results = {}
         for kind, kind_paths in paths.items():
-            # One pass over every URL first: the steady state has the fragment caches filled.
+            # One pass over every URL first: the steady state has the caches filled.
             sizes = [len(fetch(base, path)) for path in kind_paths]
             size = int(statistics.mean(sizes))
             page = wrk(base, kind_paths, args.duration, args.connections, work_dir)
@@ -207,9 +220,7 @@ def main():
                 f"{kind:<10}{len(kind_paths):>6}{size:>9}{page['rps']:>12.0f}{bare['rps']:>12.0f}{ratio:>14.1f}x{errors}"
             )
         p95, median = one_at_a_time_p95(args.port, paths["search"], args.search_rounds)
-        print(
-            f"\nsearch, one request at a time ({args.search_rounds} queries): p95 {p95:.1f} ms, median {median:.1f} ms"
-        )
+        print(f"search, one request at a time ({args.search_rounds} queries): p95 {p95:.1f} ms, median {median:.1f} ms")
         print(f"search under wrk load ({args.connections} connections): p95 {results['search']['p95_ms']:.1f} ms")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
