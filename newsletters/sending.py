@@ -211,8 +211,8 @@ def _deliver_batch(prepared, batch, rate):
                 _mark(delivery_id, status=Delivery.Status.SKIPPED, error="Unsubscribed before it was sent.")
                 continue
             message = prepared.message_for(subscriber_id, email, name)
-            mark_sent = _sent_mark(cursor, delivery_id, attempts + 1)
             rate.wait_for_permit()
+            mark_sent = _sent_mark(cursor, delivery_id, attempts + 1)  # after the wait: its sent_at is now
             try:
                 transport.send(prepared.sender, email, message, handed_over=mark_sent)
             except TemporaryFailure as error:
