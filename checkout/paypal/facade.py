@@ -369,15 +369,20 @@ def record_payment_event(order, event_name, amount, reference):
 # ------------------------------------------------------------------------------ cancel, refund
 
 
-def cancel_attempt(attempt):
-    """The buyer cancelled at PayPal: nothing was captured; give the basket back."""
+def close_unapproved(attempt, state):
+    """End an attempt the buyer never approved (nothing was captured) and give the basket back."""
     with transaction.atomic():
         attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.state == PaymentAttempt.State.CREATED:
-            attempt.state = PaymentAttempt.State.CANCELLED
+            attempt.state = state
             attempt.save(update_fields=["state", "updated_at"])
             attempt.basket.thaw()
         return attempt
+
+
+def cancel_attempt(attempt):
+    """The buyer cancelled at PayPal."""
+    return close_unapproved(attempt, PaymentAttempt.State.CANCELLED)
 
 
 def refund(order, amount, note=""):

@@ -72,12 +72,7 @@ def reconcile_attempt(attempt_id, client=None):
 
 
 def _expire(attempt):
-    with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
-        if attempt.state == PaymentAttempt.State.CREATED:
-            attempt.state = PaymentAttempt.State.EXPIRED
-            attempt.save(update_fields=["state", "updated_at"])
-            attempt.basket.thaw()
+    facade.close_unapproved(attempt, PaymentAttempt.State.EXPIRED)
     logger.info("Attempt %s expired without approval; basket released", attempt.pk)
     return PaymentAttempt.State.EXPIRED
 
