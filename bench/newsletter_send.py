@@ -187,7 +187,7 @@ class PostfixSmtpSink:
 
 def postfix_smtp_sink():
     """(command, extra environment) for smtp-sink: the installed one, else unpacked into var/."""
-    installed = shutil.which("smtp-sink") or ("/usr/sbin/smtp-sink" if os.path.exists("/usr/sbin/smtp-sink") else None)
+    installed = shutil.which("smtp-sink", path=f"{os.environ.get('PATH', '')}{os.pathsep}/usr/sbin")
     if installed:
         return [installed], {}
     root = PROJECT_DIR / "var" / "postfix"

@@ -33,6 +33,18 @@ def someone_else(book):
     assert line.quantity == 2 and line.basket.status == "Open"  # (its stock may have changed, not its lines)
 
 
+def basket_formset(line_id, **fields):
+    """The basket page's formset as the browser posts it, for one line."""
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(line_id),
+    }
+    return data | {f"form-0-{name}": value for name, value in fields.items()}
+
+
 def snapshot():
     return sorted(Line.objects.values_list("basket_id", "product_id", "quantity"))
 
@@ -72,15 +84,7 @@ def test_unknown_product_is_a_404(client, someone_else):
 def test_foreign_line_ids_in_the_basket_formset_change_nothing(client, book, someone_else):
     add_to_basket(client, book, 1)
     mine = Line.objects.exclude(pk=someone_else.pk).get()
-    data = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "form-0-id": str(someone_else.pk),
-        "form-0-quantity": "5",
-        "form-0-DELETE": "on",
-    }
+    data = basket_formset(someone_else.pk, quantity="5", DELETE="on")
     for headers in ({}, AJAX):
         response = client.post(reverse("basket:summary"), data, **headers)
         assert response.status_code < 500
@@ -100,14 +104,7 @@ def test_ajax_add_answers_the_new_count(client, book, someone_else):
 def test_ajax_quantity_update_on_the_basket_page_refreshes_totals(client, book, someone_else):
     add_to_basket(client, book, 1)
     mine = Line.objects.exclude(pk=someone_else.pk).get()
-    data = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "form-0-id": str(mine.pk),
-        "form-0-quantity": "3",
-    }
+    data = basket_formset(mine.pk, quantity="3")
     body = client.post(reverse("basket:summary"), data, **AJAX).json()
 
     assert body["num_items"] == 3 and "19.50" in body["content_html"]
