@@ -4,7 +4,9 @@ Fragment keys are built from what the fragment shows, so they never need to be f
 - a featured-books block: its heading, its book ids and each book's *version*;
 - a "new in category" block or a page of a category's books: what it shows and the catalogue's
   version;
-- the shelf menu: the shelves' version.
+- the shelf menu: the shelves' version;
+- a book card of search results (`BookCard`, values rather than HTML, since the page highlights
+  the query in them): the book's version.
 A book's version changes when the book is published, unpublished, moved or deleted, when its
 stock record or one of its authors changes; editing the home page changes the block's content.
 A version missing from the cache (evicted, flushed) is replaced by a fresh one, so an old
@@ -88,6 +90,21 @@ def related_books_fragment(book_id, render):
 def shelves_fragment(render):
     """The shelf menu (any picklable value `render()` returns)."""
     return cached_fragment("shelves", (), [SHELVES_VERSION], render)
+
+
+def book_cards(ids):
+    """The cards of the live books among `ids`, in that order: from the cache where it holds the
+    book's current version, otherwise loaded in one go (`BookPage.objects.cards`) and stored."""
+    versions = current_versions([book_version_key(book_id) for book_id in ids])
+    keys = {book_id: f"card:{book_id}:{version}" for book_id, version in zip(ids, versions, strict=True)}
+    stored = cache.get_many(list(keys.values()))
+    cards = {book_id: stored[key] for book_id, key in keys.items() if key in stored}
+    missing = [book_id for book_id in ids if book_id not in cards]
+    if missing:
+        loaded = {book.pk: book.card for book in BookPage.objects.cards(missing)}
+        cache.set_many({keys[book_id]: card for book_id, card in loaded.items()}, FRAGMENT_SECONDS)
+        cards.update(loaded)
+    return [cards[book_id] for book_id in ids if book_id in cards]
 
 
 def books_changed(book_ids):

@@ -8,6 +8,8 @@ Price and stock live in the Oscar `StockRecord`; the BookPage editor reads and w
 through its "Price and stock" panel (`catalogue.editor_forms`).
 """
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from modelcluster.fields import ParentalKey
+from oscar.templatetags.currency_filters import currency as format_price
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
@@ -163,6 +166,28 @@ def book_card_prefetches():
     )
 
 
+@dataclass(frozen=True)
+class BookCard:
+    """What a book card shows, as plain values. Search results keep them in the cache per book
+    version (`catalogue.fragments.book_cards`), so a search for a new query renders its cards
+    without loading books, renditions, stock records and authors."""
+
+    url: str
+    title: str
+    author_names: str
+    cover_html: str
+    price_text: str  # formatted once: Babel's currency formatting is a third of a card's cost
+    in_stock: bool
+    description: str
+
+    COVER_FILTER = "fill-240x360"
+    DESCRIPTION_WORDS = 40
+
+    @property
+    def cover(self):
+        return mark_safe(self.cover_html)
+
+
 class BookPageQuerySet(PageQuerySet):
     def for_listing(self):
         """Everything a book card shows, in a fixed number of queries whatever the page size:
@@ -277,6 +302,23 @@ class BookPage(MirroredInOscar, Page):
     @property
     def author_names(self):
         return ", ".join(author.name for author in self.authors)
+
+    @cached_property
+    def card(self):
+        """This book as a listing shows it; reads the prefetches of `for_listing()`."""
+        cover_html = ""
+        if self.cover:
+            rendition = self.cover.get_rendition(BookCard.COVER_FILTER)
+            cover_html = rendition.img_tag({"loading": "lazy", "class": "book-card__cover", "alt": ""})
+        return BookCard(
+            url=self.get_url(),
+            title=self.title,
+            author_names=self.author_names,
+            cover_html=str(cover_html),
+            price_text="" if self.price is None else format_price(self.price, self.currency),
+            in_stock=self.in_stock,
+            description=" ".join(self.description.split()[: BookCard.DESCRIPTION_WORDS + 1]),
+        )
 
     @cached_property
     def stockrecord(self):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 
+from catalogue.fragments import book_cards
 from catalogue.isbn import normalise_isbn
 from catalogue.pages import Author, BookPage
 from home.caching import cache_at_edge
@@ -36,7 +37,8 @@ def isbn_or_none(query):
 
 
 def matching_books(query):
-    books = BookPage.objects.live().for_listing()
+    """Live books ranked for `query`, loaded as ids only: their cards come from the cache."""
+    books = BookPage.objects.live().only("pk")
     isbn = isbn_or_none(query)
     if isbn:
         # Any spelling of an ISBN (hyphens, ISBN-10) finds the book it names.
@@ -45,7 +47,7 @@ def matching_books(query):
 
 
 class ResultsPage:
-    """One page of ranked results, without a total: counting every match costs as much as
+    """One page of ranked books as cards, without a total: counting every match costs as much as
     ranking them, so the page only looks one result ahead to know whether there is a next page.
     Offers what includes/pagination.html uses from a Django Page."""
 
@@ -54,7 +56,8 @@ class ResultsPage:
     def __init__(self, results, number, per_page):
         self.number = number
         rows = list(results[(number - 1) * per_page : number * per_page + 1])
-        self.object_list, self._has_next = rows[:per_page], len(rows) > per_page
+        self.object_list = book_cards([book.pk for book in rows[:per_page]])
+        self._has_next = len(rows) > per_page
         self.start_index = (number - 1) * per_page + 1
 
     def __iter__(self):
