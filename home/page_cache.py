@@ -13,9 +13,17 @@ authentication, the basket and the view, so it costs two cache reads.
 Only query strings made of `SHARED_PAGE_CACHE_QUERY_PARAMS` are stored: the parameters the shop's
 pages read. Any other parameter cannot change the page, and caching it would let made-up query
 strings fill the cache.
+
+A page older than its `s-maxage` is rendered again by one request while the others still get the
+stored copy for up to another `s-maxage` (as nginx does with `proxy_cache_use_stale updating`):
+otherwise every page stored in one burst expires in one burst, and each is rendered by every
+request that arrives before the first rendering is stored. A stored copy is never one a known
+change made stale (its key would have changed), only older than the page asked for.
 """
 
 import hashlib
+import time
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -32,6 +40,8 @@ from home.caching import has_personal_cookie, private_path_prefixes, shared_ttl
 PAGES_VERSION = "pages-version"
 VERSION_KEYS = [CATALOGUE_VERSION, SHELVES_VERSION, PAGES_VERSION]
 HIT_HEADER = "X-Page-Cache"
+# Longer than any rendering takes; only a crashed rendering leaves it to expire.
+RENDER_LOCK_SECONDS = 30
 
 
 def _may_share(request):
@@ -46,21 +56,40 @@ def _may_share(request):
 def _key(request):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha1(repr((address, current_versions(VERSION_KEYS))).encode()).hexdigest()
-    return f"page:{digest}"
+    return f"shared-page:{digest}"
 
 
-def _stored(response):
-    headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
-    return response.status_code, headers, response.content
+def _now():
+    return time.time()
 
 
-def _response_from(stored):
-    status, headers, content = stored
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    response[HIT_HEADER] = "HIT"
-    return response
+def _render_lock(key):
+    return f"{key}:rendering"
+
+
+def _claim_rendering(key):
+    """True for the one request that renders a stale page again, False for the others."""
+    return cache.add(_render_lock(key), 1, RENDER_LOCK_SECONDS)
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    status: int
+    headers: list
+    content: bytes
+    fresh_until: float
+
+    @classmethod
+    def of(cls, response, ttl):
+        headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
+        return cls(response.status_code, headers, response.content, _now() + ttl)
+
+    def response(self):
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        response[HIT_HEADER] = "HIT"
+        return response
 
 
 class SharedPageCacheMiddleware:
@@ -74,12 +103,16 @@ class SharedPageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         stored = cache.get(key)
-        if stored is not None:
-            return _response_from(stored)
-        response = self.get_response(request)
-        ttl = shared_ttl(response)
-        if ttl and response.status_code == 200 and not response.streaming:
-            cache.set(key, _stored(response), ttl)
+        if stored is not None and (stored.fresh_until > _now() or not _claim_rendering(key)):
+            return stored.response()
+        try:
+            response = self.get_response(request)
+            ttl = shared_ttl(response)
+            if ttl and response.status_code == 200 and not response.streaming:
+                cache.set(key, StoredPage.of(response, ttl), 2 * ttl)
+        finally:
+            if stored is not None:
+                cache.delete(_render_lock(key))
         return response
 
 

@@ -1,12 +1,15 @@
 """The shared page cache: anonymous pages come back without touching the database, and any change
 a shopper could see shows on the very next request."""
 
+import time
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 
+from catalogue.pages import BookPage
 from catalogue.tests.factories import make_book, make_category, make_home
+from home import page_cache
 from home.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +66,31 @@ def test_publishing_a_page_shows_on_the_next_request_everywhere(shelf):
     home.body = [("text", "<p>Now open on Sundays.</p>")]
     home.save_revision().publish()
     assert "Now open on Sundays." in Client().get("/").content.decode()
+
+
+def test_a_page_past_its_max_age_is_rendered_by_one_visitor_while_the_others_get_the_stored_copy(shelf, monkeypatch):
+    _, book = shelf
+    Client().get(book.url)
+    # A change no version tracks (no signal): only the page's age brings it out.
+    BookPage.objects.filter(pk=book.pk).update(title="Emma, annotated")
+    assert "Emma, annotated" not in Client().get(book.url).content.decode()
+
+    monkeypatch.setattr(page_cache, "_now", lambda: time.time() + 601)  # s-maxage is 600
+    arrived_meanwhile = []
+    serve = BookPage.serve
+
+    def serve_while_another_visitor_arrives(page, request, *args, **kwargs):
+        if not arrived_meanwhile:
+            arrived_meanwhile.append(Client().get(book.url))
+        return serve(page, request, *args, **kwargs)
+
+    monkeypatch.setattr(BookPage, "serve", serve_while_another_visitor_arrives)
+    rendered = Client().get(book.url)
+    assert not served_from_cache(rendered) and "Emma, annotated" in rendered.content.decode()
+    [meanwhile] = arrived_meanwhile
+    assert served_from_cache(meanwhile) and "Emma, annotated" not in meanwhile.content.decode()
+    after = Client().get(book.url)
+    assert served_from_cache(after) and after.content == rendered.content
 
 
 def test_signed_in_visitors_are_neither_served_nor_stored(shelf, django_user_model):
