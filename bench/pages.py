@@ -4,14 +4,16 @@ Needs a PostgreSQL database holding a large catalogue and Redis, for example:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bookshop_bench REDIS_URL=redis://127.0.0.1:6379/3 \\
         .venv/bin/python manage.py create_random_catalogue --books 100000
-    DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/pages.py --port 18300 --duration 10
+    DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/pages.py --port 18300
 
 It starts gunicorn with deploy/gunicorn/gunicorn.conf.py (gthread, 2 workers x 4 threads) and the
 production settings plus one bare view (bench/pages_settings.py), persistent DB connections
 (DB_CONN_MAX_AGE), then measures with wrk, all in one run:
 - requests/s of the home page, category pages, book pages and search results, each cycling
   through many URLs, and of the bare view returning static HTML of the same average size;
-- the cost ratio bare req/s / page req/s (target: <= 3);
+- the cost ratio bare req/s / page req/s (target: <= 3), from the medians of `--rounds` runs of
+  each, page and bare view alternating: on a shared machine one run of either can be halved by a
+  neighbour, and a ratio of two single runs then says more about the neighbour than the page;
 - search latency p95: one client, one request at a time (service time), and under wrk's load.
 Each URL is fetched once before its wrk run, so the caches are warm, as in production between
 catalogue changes. Two passes, each with its own gunicorn:
@@ -174,7 +176,8 @@ def one_at_a_time_p95(port, paths, rounds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=18300)
-    parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run.")
+    parser.add_argument("--duration", type=int, default=5, help="Seconds per wrk run.")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs of each page kind and of the bare view.")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--search-rounds", type=int, default=400)
     args = parser.parse_args()
@@ -191,7 +194,10 @@ def main():
     ensure_home_blocks()
     paths = sample_paths(random.Random(7))
     print(f"Catalogue: {BookPage.objects.live().count()} live books. gunicorn gthread, 2 workers x 4 threads.")
-    print(f"wrk -t2 -c{args.connections} -d{args.duration}s, cycling through each kind's URLs.")
+    print(
+        f"wrk -t2 -c{args.connections} -d{args.duration}s, cycling through each kind's URLs; "
+        f"median of {args.rounds} runs, page and bare view alternating."
+    )
     for shared_page_cache, title in (("1", "Served as in production (shared page cache on)"), ("0", RENDER_TITLE)):
         print(f"\n{title}")
         measure(args, paths, shared_page_cache)
@@ -211,8 +217,16 @@ def measure(args, paths, shared_page_cache):
             # One pass over every URL first: the steady state has the caches filled.
             sizes = [len(fetch(base, path)) for path in kind_paths]
             size = int(statistics.mean(sizes))
-            page = wrk(base, kind_paths, args.duration, args.connections, work_dir)
-            bare = wrk(base, [f"/bench/bare/{size}/"], args.duration, args.connections, work_dir)
+            pages, bares = [], []
+            for _ in range(args.rounds):
+                pages.append(wrk(base, kind_paths, args.duration, args.connections, work_dir))
+                bares.append(wrk(base, [f"/bench/bare/{size}/"], args.duration, args.connections, work_dir))
+            page = {
+                "rps": statistics.median(run["rps"] for run in pages),
+                "p95_ms": statistics.median(run["p95_ms"] for run in pages),
+                "errors": sum(run["errors"] for run in pages),
+            }
+            bare = {"rps": statistics.median(run["rps"] for run in bares)}
             results[kind] = page
             errors = f"  ({page['errors']} errors)" if page["errors"] else ""
             ratio = bare["rps"] / page["rps"]
@@ -221,7 +235,10 @@ def measure(args, paths, shared_page_cache):
             )
         p95, median = one_at_a_time_p95(args.port, paths["search"], args.search_rounds)
         print(f"search, one request at a time ({args.search_rounds} queries): p95 {p95:.1f} ms, median {median:.1f} ms")
-        print(f"search under wrk load ({args.connections} connections): p95 {results['search']['p95_ms']:.1f} ms")
+        print(
+            f"search under wrk load ({args.connections} connections): p95 {results['search']['p95_ms']:.1f} ms "
+            f"(median of the runs)"
+        )
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
