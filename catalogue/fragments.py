@@ -92,7 +92,7 @@ def shelves_fragment(render):
     return cached_fragment("shelves", (), [SHELVES_VERSION], render)
 
 
-def book_cards(ids):
+def book_cards(ids, request):
     """The cards of the live books among `ids`, in that order: from the cache where it holds the
     book's current version, otherwise loaded in one go (`BookPage.objects.cards`) and stored."""
     versions = current_versions([book_version_key(book_id) for book_id in ids])
@@ -101,7 +101,7 @@ def book_cards(ids):
     cards = {book_id: stored[key] for book_id, key in keys.items() if key in stored}
     missing = [book_id for book_id in ids if book_id not in cards]
     if missing:
-        loaded = {book.pk: book.card for book in BookPage.objects.cards(missing)}
+        loaded = {book.pk: book.card(request) for book in BookPage.objects.cards(missing)}
         cache.set_many({keys[book_id]: card for book_id, card in loaded.items()}, FRAGMENT_SECONDS)
         cards.update(loaded)
     return [cards[book_id] for book_id in ids if book_id in cards]

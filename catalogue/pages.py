@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from modelcluster.fields import ParentalKey
 from oscar.templatetags.currency_filters import currency as format_price
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -175,17 +176,13 @@ class BookCard:
     url: str
     title: str
     author_names: str
-    cover_html: str
+    cover_html: SafeString  # the <img> tag, or "" without a cover
     price_text: str  # formatted once: Babel's currency formatting is a third of a card's cost
     in_stock: bool
     description: str
 
     COVER_FILTER = "fill-240x360"
     DESCRIPTION_WORDS = 40
-
-    @property
-    def cover(self):
-        return mark_safe(self.cover_html)
 
 
 class BookPageQuerySet(PageQuerySet):
@@ -303,21 +300,21 @@ class BookPage(MirroredInOscar, Page):
     def author_names(self):
         return ", ".join(author.name for author in self.authors)
 
-    @cached_property
-    def card(self):
-        """This book as a listing shows it; reads the prefetches of `for_listing()`."""
+    def card(self, request=None):
+        """This book as a listing shows it; reads the prefetches of `for_listing()`. With the
+        request, Wagtail looks the site's root paths up once per request, not once per book."""
         cover_html = ""
         if self.cover:
             rendition = self.cover.get_rendition(BookCard.COVER_FILTER)
             cover_html = rendition.img_tag({"loading": "lazy", "class": "book-card__cover", "alt": ""})
         return BookCard(
-            url=self.get_url(),
+            url=self.get_url(request),
             title=self.title,
             author_names=self.author_names,
-            cover_html=str(cover_html),
+            cover_html=cover_html,
             price_text="" if self.price is None else format_price(self.price, self.currency),
             in_stock=self.in_stock,
-            description=" ".join(self.description.split()[: BookCard.DESCRIPTION_WORDS + 1]),
+            description=Truncator(self.description).words(BookCard.DESCRIPTION_WORDS, truncate=" …"),
         )
 
     @cached_property

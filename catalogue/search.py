@@ -53,10 +53,10 @@ class ResultsPage:
 
     paginator = None
 
-    def __init__(self, results, number, per_page):
+    def __init__(self, results, number, per_page, request):
         self.number = number
         rows = list(results[(number - 1) * per_page : number * per_page + 1])
-        self.object_list = book_cards([book.pk for book in rows[:per_page]])
+        self.object_list = book_cards([book.pk for book in rows[:per_page]], request)
         self._has_next = len(rows) > per_page
         self.start_index = (number - 1) * per_page + 1
 
@@ -101,7 +101,7 @@ def search(request):
     query = clean_query(request)
     context = {"search_query": query, "books": None, "content_pages": []}
     if query:
-        context["books"] = ResultsPage(matching_books(query), page_number(request), BOOKS_PER_PAGE)
+        context["books"] = ResultsPage(matching_books(query), page_number(request), BOOKS_PER_PAGE, request)
         if context["books"].number == 1:
             others = Page.objects.live().public().type(*content_page_models())
             context["content_pages"] = list(others.search(query)[:CONTENT_PAGES_SHOWN])

@@ -53,6 +53,12 @@ def book_json_ld(context, book):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload.translate(SCRIPT_SAFE)))
 
 
+@register.filter
+def card_for(book, request):
+    """`book`'s BookCard, for includes/book_card.html: `card=book|card_for:request`."""
+    return book.card(request or None)
+
+
 @register.simple_tag(takes_context=True)
 def recently_viewed_entry(context, book):
     """What js/recently-viewed.js keeps in localStorage about this book (a JSON attribute value)."""

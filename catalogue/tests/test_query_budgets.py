@@ -114,3 +114,19 @@ def test_query_counts_stay_within_budget_and_do_not_grow_with_the_catalogue(
     settings.SHARED_PAGE_CACHE = False
     assert client.get(shop["category"].url).content.decode().count('class="book-card"') == 24
     assert len(client.get("/search/", {"q": "ocean"}).context["books"]) == 20
+
+
+def test_cards_look_up_the_sites_root_paths_once_per_request_not_once_per_book(client, shop, settings, monkeypatch):
+    """Outside the database budget: each lookup is a cache read (Redis in production)."""
+    from wagtail.models import Site
+
+    settings.SHARED_PAGE_CACHE = False
+    lookups = []
+    look_up = Site.get_site_root_paths
+    monkeypatch.setattr(Site, "get_site_root_paths", staticmethod(lambda: lookups.append(1) or look_up()))
+    for url, params in [(shop["category"].url, {}), ("/search/", {"q": "ocean"})]:
+        books_changed(BookPage.objects.values_list("pk", flat=True))
+        lookups.clear()
+        cards = client.get(url, params).content.decode().count('class="book-card"')
+        assert cards >= 5
+        assert len(lookups) < cards, f"{url}: {len(lookups)} lookups for {cards} cards"
