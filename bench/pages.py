@@ -212,7 +212,7 @@ def measure(args, paths, shared_page_cache):
     base = f"http://127.0.0.1:{args.port}"
     try:
         print(f"{'page':<10}{'URLs':>6}{'bytes':>9}{'page req/s':>12}{'bare req/s':>12}{'cost (x bare)':>15}")
-        results = {}
+        p95_under_load = {}
         for kind, kind_paths in paths.items():
             # One pass over every URL first: the steady state has the caches filled.
             sizes = [len(fetch(base, path)) for path in kind_paths]
@@ -221,22 +221,19 @@ def measure(args, paths, shared_page_cache):
             for _ in range(args.rounds):
                 pages.append(wrk(base, kind_paths, args.duration, args.connections, work_dir))
                 bares.append(wrk(base, [f"/bench/bare/{size}/"], args.duration, args.connections, work_dir))
-            page = {
-                "rps": statistics.median(run["rps"] for run in pages),
-                "p95_ms": statistics.median(run["p95_ms"] for run in pages),
-                "errors": sum(run["errors"] for run in pages),
-            }
-            bare = {"rps": statistics.median(run["rps"] for run in bares)}
-            results[kind] = page
-            errors = f"  ({page['errors']} errors)" if page["errors"] else ""
-            ratio = bare["rps"] / page["rps"]
+            page_rps = statistics.median(run["rps"] for run in pages)
+            bare_rps = statistics.median(run["rps"] for run in bares)
+            p95_under_load[kind] = statistics.median(run["p95_ms"] for run in pages)
+            errors = sum(run["errors"] for run in pages)
+            errors = f"  ({errors} errors)" if errors else ""
             print(
-                f"{kind:<10}{len(kind_paths):>6}{size:>9}{page['rps']:>12.0f}{bare['rps']:>12.0f}{ratio:>14.1f}x{errors}"
+                f"{kind:<10}{len(kind_paths):>6}{size:>9}{page_rps:>12.0f}{bare_rps:>12.0f}"
+                f"{bare_rps / page_rps:>14.1f}x{errors}"
             )
         p95, median = one_at_a_time_p95(args.port, paths["search"], args.search_rounds)
         print(f"search, one request at a time ({args.search_rounds} queries): p95 {p95:.1f} ms, median {median:.1f} ms")
         print(
-            f"search under wrk load ({args.connections} connections): p95 {results['search']['p95_ms']:.1f} ms "
+            f"search under wrk load ({args.connections} connections): p95 {p95_under_load['search']:.1f} ms "
             f"(median of the runs)"
         )
     finally:
