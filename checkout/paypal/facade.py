@@ -17,6 +17,7 @@ replays the capture (same request id, no second charge) and places the order, or
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -139,7 +140,7 @@ def start_payment(
         "payment_source": {
             "paypal": {
                 "experience_context": {
-                    "brand_name": "Folio Books",
+                    "brand_name": settings.PAYPAL_BRAND_NAME,
                     "shipping_preference": "SET_PROVIDED_ADDRESS" if shipping_address else "NO_SHIPPING",
                     "user_action": "PAY_NOW",
                     "return_url": return_url,

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+import requests
 from django.urls import reverse
 from oscar.core.loading import get_model
 
@@ -45,6 +46,15 @@ def test_guest_pays_with_paypal_and_sees_the_order_number(client, paypal_simulat
     book.stockrecord.refresh_from_db()
     assert book.stockrecord.net_stock_level == 1
     assert paypal_simulator.capture_calls >= 1
+
+
+def test_the_buyer_sees_the_configured_brand_name_at_paypal(client, paypal_simulator, book, settings):
+    settings.PAYPAL_BRAND_NAME = "Lantern Lane Books"
+    add_to_basket(client, book, 1)
+
+    approve_page = requests.get(checkout_to_paypal(client), timeout=10)
+
+    assert "to Lantern Lane Books." in approve_page.text
 
 
 def test_cancel_at_paypal_returns_to_preview_with_the_basket_intact(client, paypal_simulator, book):

@@ -318,6 +318,7 @@ class Simulator:
                 "create_time": now_rfc3339(),
                 "_return_url": context.get("return_url"),
                 "_cancel_url": context.get("cancel_url"),
+                "_brand_name": context.get("brand_name") or "the merchant",
             }
             with self.lock:
                 self.orders[order_id] = order
@@ -453,14 +454,15 @@ class Simulator:
         if order is None:
             return SimResponse(404, "<h1>This PayPal order does not exist.</h1>")
         amount = order["purchase_units"][0]["amount"]
+        brand = escape(order["_brand_name"])
         page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PayPal simulator</title></head>
 <body><main><h1>PayPal (simulator)</h1>
-<p>Pay {escape(amount["value"])} {escape(amount["currency_code"])} to Folio Books.</p>
+<p>Pay {escape(amount["value"])} {escape(amount["currency_code"])} to {brand}.</p>
 <form method="post" action="{escape(request.base_url)}/checkoutnow/approve">
 <input type="hidden" name="token" value="{escape(order_id)}">
 <button type="submit">Approve payment</button></form>
 <p><a href="{escape(request.base_url)}/checkoutnow/cancel?token={escape(order_id)}">
-Cancel and return to Folio Books</a></p>
+Cancel and return to {brand}</a></p>
 </main></body></html>"""
         return SimResponse(200, page)
 
