@@ -2,9 +2,11 @@
 
 from django.urls import reverse
 from oscar.apps.checkout import views
-from oscar.apps.payment.exceptions import RedirectRequired
+from oscar.core.loading import get_class
 
 from checkout.paypal import facade
+
+RedirectRequired = get_class("payment.exceptions", "RedirectRequired")
 
 
 class PaymentDetailsView(views.PaymentDetailsView):

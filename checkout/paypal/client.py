@@ -16,7 +16,7 @@ import time
 import requests
 from django.conf import settings
 from django.core.cache import cache
-from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
+from oscar.core.loading import get_classes
 from paypalserversdk.configuration import Configuration, Server
 from paypalserversdk.exceptions.api_exception import ApiException
 from paypalserversdk.http.auth.o_auth_2 import ClientCredentialsAuthCredentials
@@ -24,6 +24,8 @@ from paypalserversdk.models.o_auth_token import OAuthToken
 from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 
 logger = logging.getLogger("checkout.paypal")
+
+PaymentError, UnableToTakePayment = get_classes("payment.exceptions", ["PaymentError", "UnableToTakePayment"])
 
 API_BASES = {"sandbox": "https://api-m.sandbox.paypal.com", "live": "https://api-m.paypal.com"}
 TOKEN_REFRESH_MARGIN_SECONDS = 300

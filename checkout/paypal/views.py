@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.views import View
-from oscar.apps.checkout.mixins import OrderPlacementMixin
-from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
+from oscar.core.loading import get_class, get_classes
 
 from checkout.models import PaymentAttempt
 from checkout.paypal import facade
 
 logger = logging.getLogger("checkout.paypal")
+
+OrderPlacementMixin = get_class("checkout.mixins", "OrderPlacementMixin")
+PaymentError, UnableToTakePayment = get_classes("payment.exceptions", ["PaymentError", "UnableToTakePayment"])
 
 
 class PayPalAttemptMixin(OrderPlacementMixin):
