@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from checkout.order.statuses import PAID, PAYMENT_PENDING, REFUNDED
+
 COUNTRIES = [
     ("AT", "AUT", "040", "Austria", "Republic of Austria"),
     ("BE", "BEL", "056", "Belgium", "Kingdom of Belgium"),
@@ -56,7 +58,7 @@ def create_countries(apps):
 
 def create_payment_event_types(apps):
     PaymentEventType = apps.get_model("order", "PaymentEventType")
-    for code, name in [("paid", "Paid"), ("payment-pending", "Payment pending"), ("refunded", "Refunded")]:
+    for code, name in [("paid", PAID), ("payment-pending", PAYMENT_PENDING), ("refunded", REFUNDED)]:
         PaymentEventType.objects.get_or_create(code=code, defaults={"name": name})
 
 

@@ -1,9 +1,11 @@
 """Oscar's order EventHandler: a "Refunded" payment event from the dashboard refunds at PayPal."""
 
-from django.db import transaction
 from oscar.apps.order import processing
 
+from checkout.order.statuses import REFUNDED
+from checkout.order.tasks import email_after_commit
 from checkout.paypal import facade
+from checkout.paypal.source import paypal_source
 
 
 class EventHandler(processing.EventHandler):
@@ -12,13 +14,7 @@ class EventHandler(processing.EventHandler):
             return super().handle_payment_event(order, event_type, amount, lines, line_quantities, **kwargs)
         # Raises PaymentError (shown to staff) when PayPal refuses; nothing is recorded then.
         refund = facade.refund(order, amount)
-        source = order.sources.get(source_type__code="paypal")
-        if source.amount_available_for_refund <= 0 and "Refunded" in order.available_statuses():
-            order.set_status("Refunded")  # order_status_changed sends the status email
-        from checkout.tasks import send_order_email
-
-        transaction.on_commit(
-            lambda: send_order_email.delay(order.pk, "ORDER_REFUNDED", {"refund_amount": str(refund.amount)}),
-            robust=True,
-        )
+        if paypal_source(order).amount_available_for_refund <= 0 and REFUNDED in order.available_statuses():
+            order.set_status(REFUNDED)  # order_status_changed sends the status email
+        email_after_commit(order, "ORDER_REFUNDED", {"refund_amount": str(refund.amount)})
         return refund

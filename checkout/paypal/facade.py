@@ -1,14 +1,17 @@
 """PayPal ↔ Oscar: start a payment, and complete it exactly once (DESIGN.md §5).
 
-Completion is shared by the return view, reconciliation and webhooks, and runs in this order:
+checkout/views.py starts payments here. Completion is shared by the return view
+(paypal/views.py), reconciliation (paypal/reconcile.py) and webhooks (paypal/webhook_handlers.py,
+through reconciliation), and runs in this order:
 
 1. verify the PayPal order (status, amount, currency, invoice id) against our attempt row;
 2. allocate stock under row locks (SELECT ... FOR UPDATE on the stock records), refusing if
    there is not enough: a refused attempt is never captured;
 3. capture with `PayPal-Request-Id: capture-<order id>` (a replay never captures twice);
-4. verify the capture's status and amount, then place the Oscar order in the same transaction
-   that marks the attempt placed. The attempt row lock serialises duplicates (double clicks,
-   reloads, webhook and reconciliation at once); unique constraints back it up.
+4. verify the capture's status and amount, then place the Oscar order (checkout/order/placement.py)
+   in the same transaction that marks the attempt placed. The attempt row lock serialises
+   duplicates (double clicks, reloads, webhook and reconciliation at once); unique constraints
+   back it up.
 
 A crash between 3 and 4 leaves the attempt "allocated" with the money captured; reconciliation
 replays the capture (same request id, no second charge) and places the order, or refunds.
@@ -18,37 +21,22 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from oscar.apps.order.utils import OrderCreator
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_classes, get_model
 
 from checkout.models import PaymentAttempt, PayPalRefund
+from checkout.order import placement
+from checkout.order.statuses import REFUNDED
 from checkout.paypal import amounts
 from checkout.paypal.client import PayPalClient, PayPalDeclined, PayPalUnavailable
+from checkout.paypal.source import paypal_source
 
 logger = logging.getLogger("checkout.paypal")
 
-Basket = get_model("basket", "Basket")
 StockRecord = get_model("partner", "StockRecord")
-ShippingAddress = get_model("order", "ShippingAddress")
-SourceType = get_model("payment", "SourceType")
-Source = get_model("payment", "Source")
-Transaction = get_model("payment", "Transaction")
-PaymentEventType = get_model("order", "PaymentEventType")
-PaymentEvent = get_model("order", "PaymentEvent")
-ProductRecord = get_model("analytics", "ProductRecord")
-UserRecord = get_model("analytics", "UserRecord")
-Selector = get_class("partner.strategy", "Selector")
-Applicator = get_class("offer.applicator", "Applicator")
-Repository = get_class("shipping.repository", "Repository")
-OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
-UnableToTakePayment = get_class("payment.exceptions", "UnableToTakePayment")
-PaymentError = get_class("payment.exceptions", "PaymentError")
+PaymentError, UnableToTakePayment = get_classes("payment.exceptions", ["PaymentError", "UnableToTakePayment"])
 
-PAID = "Paid"
-PAYMENT_PENDING = "Payment pending"
 ADDRESS_FIELDS = (
     "title",
     "first_name",
@@ -77,13 +65,6 @@ class CaptureNotConfirmed(PaymentError):
             "We could not confirm your payment with PayPal yet. If it went through, your order is placed "
             "automatically within a few minutes and you will get an email; you will never be charged twice."
         )
-
-
-class PlacingOrder(OrderCreator):
-    """Oscar's OrderCreator without its own stock allocation: ours happened under lock, before capture."""
-
-    def update_stock_records(self, line):
-        pass
 
 
 def serialise_address(address):
@@ -287,84 +268,8 @@ def _verify_capture_and_place(attempt, paypal_order):
         attempt.save(update_fields=["capture_id", "capture_status", "updated_at"])
         return CaptureNotConfirmed()
     payer_email = ((paypal_order.get("payment_source") or {}).get("paypal") or {}).get("email_address", "")
-    _place_order(attempt, payer_email)
+    placement.place_order(attempt, payer_email)
     return None
-
-
-def rebuild_basket(attempt):
-    basket = Basket.objects.get(pk=attempt.basket_id)
-    user = attempt.user or AnonymousUser()
-    basket.strategy = Selector().strategy(user=user)
-    Applicator().apply(basket, user)
-    return basket
-
-
-def _place_order(attempt, payer_email):
-    """Write the Oscar order for a verified capture (inside capture_and_place's transaction)."""
-    from checkout.tasks import send_order_email
-
-    basket = rebuild_basket(attempt)
-    shipping_address = ShippingAddress(**attempt.shipping_address) if attempt.shipping_address else None
-    methods = Repository().get_shipping_methods(basket, shipping_addr=shipping_address)
-    method = next(m for m in methods if m.code == attempt.shipping_method_code)
-    shipping_charge = method.calculate(basket)
-    total = OrderTotalCalculator().calculate(basket, shipping_charge)
-    if amounts.quantize(total.incl_tax, total.currency) != attempt.amount:
-        raise PaymentError(f"Basket {basket.pk} no longer totals {attempt.amount} {attempt.currency}")
-    if shipping_address is not None:
-        shipping_address.save()
-    # Oscar's analytics receiver creates its counter rows without a savepoint, so a race there would
-    # abort this transaction after the capture; created here first (race-safe), it only UPDATEs.
-    for line in basket.all_lines():
-        ProductRecord.objects.get_or_create(product_id=line.product_id)
-    if attempt.user is not None:
-        UserRecord.objects.get_or_create(user=attempt.user)
-    pending = attempt.capture_status == "PENDING"
-    order = PlacingOrder().place_order(
-        basket=basket,
-        total=total,
-        shipping_method=method,
-        shipping_charge=shipping_charge,
-        user=attempt.user or AnonymousUser(),  # Oscar's voucher checks expect a user object
-        shipping_address=shipping_address,
-        order_number=attempt.order_number,
-        status=PAYMENT_PENDING if pending else PAID,
-        guest_email=attempt.guest_email if attempt.user is None else "",
-    )
-    source_type, _ = SourceType.objects.get_or_create(code="paypal", defaults={"name": "PayPal"})
-    source = Source.objects.create(
-        order=order,
-        source_type=source_type,
-        currency=attempt.currency,
-        amount_allocated=attempt.amount,
-        amount_debited=Decimal(0) if pending else attempt.amount,
-        reference=attempt.paypal_order_id,
-        label=payer_email[:128],
-    )
-    source.transactions.create(
-        txn_type=Transaction.DEBIT,
-        amount=attempt.amount,
-        reference=attempt.capture_id,
-        status=attempt.capture_status,
-    )
-    record_payment_event(order, PAYMENT_PENDING if pending else PAID, attempt.amount, attempt.capture_id)
-    basket.submit()
-    attempt.order = order
-    attempt.state = PaymentAttempt.State.PLACED
-    attempt.save(update_fields=["order", "state", "capture_id", "capture_status", "updated_at"])
-    transaction.on_commit(lambda: send_order_email.delay(order.pk, "ORDER_PLACED"), robust=True)
-    logger.info(
-        "Order %s placed for PayPal order %s (%s)", order.number, attempt.paypal_order_id, attempt.capture_status
-    )
-    return order
-
-
-def record_payment_event(order, event_name, amount, reference):
-    event_type, _ = PaymentEventType.objects.get_or_create(name=event_name)
-    event = PaymentEvent.objects.create(order=order, event_type=event_type, amount=amount, reference=reference)
-    for line in order.lines.all():
-        event.line_quantities.create(line=line, quantity=line.quantity)
-    return event
 
 
 # ------------------------------------------------------------------------------ cancel, refund
@@ -391,7 +296,7 @@ def refund(order, amount, note=""):
     attempt = PaymentAttempt.objects.filter(order=order).exclude(capture_id="").first()
     if attempt is None:
         raise PaymentError("This order was not paid with PayPal, so it cannot be refunded here.")
-    source = order.sources.get(source_type__code="paypal")
+    source = paypal_source(order)
     amount = amounts.quantize(amount, attempt.currency)
     if amount <= 0 or amount > source.amount_available_for_refund:
         raise PaymentError(f"You can refund between 0.01 and {source.amount_available_for_refund} {attempt.currency}.")
@@ -407,7 +312,7 @@ def refund(order, amount, note=""):
         refund_row.status = result.get("status", "")
         refund_row.save(update_fields=["paypal_refund_id", "status"])
         source.refund(amount, reference=refund_row.paypal_refund_id or "", status=refund_row.status)
-        record_payment_event(order, "Refunded", amount, refund_row.paypal_refund_id or "")
+        placement.record_payment_event(order, REFUNDED, amount, refund_row.paypal_refund_id or "")
     return refund_row
 
 

@@ -3,8 +3,8 @@
 Verification is PayPal's offline method (reference/paypal.md §5.3): CRC32 of the raw body,
 `transmission_id|transmission_time|webhook_id|crc` signed SHA256withRSA by the certificate at
 PAYPAL-CERT-URL, fetched only from PAYPAL_WEBHOOK_CERT_HOSTS. Old transmissions are refused.
-The listener answers fast; checkout.tasks.process_webhook_event re-fetches the capture from
-PayPal and moves the order forward only.
+The listener answers fast; the Celery task checkout.tasks.process_webhook_event applies the
+stored event through the handlers in checkout/paypal/webhook_handlers.py.
 """
 
 import base64
@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from checkout.models import WebhookEvent
+from checkout.tasks import process_webhook_event
 
 logger = logging.getLogger("checkout.paypal")
 
@@ -117,8 +118,6 @@ def parse_event(body):
 @never_cache
 @require_POST
 def webhook(request):
-    from checkout.tasks import process_webhook_event
-
     if len(request.body) > MAX_BODY_BYTES:
         return HttpResponse("Webhook body too large.", status=413)
     try:

@@ -101,7 +101,8 @@ def approved_attempt(book, simulator, quantity=1, approve=True):
     address = get_model("order", "ShippingAddress")(
         **{key: value for key, value in ADDRESS.items() if key != "country"}, country_id=ADDRESS["country"]
     )
-    method = next(m for m in facade.Repository().get_shipping_methods(basket) if m.code == "standard")
+    methods = get_class("shipping.repository", "Repository")().get_shipping_methods(basket)
+    method = next(m for m in methods if m.code == "standard")
     charge = method.calculate(basket)
     basket.freeze()
     attempt, _ = facade.start_payment(
@@ -112,7 +113,7 @@ def approved_attempt(book, simulator, quantity=1, approve=True):
         shipping_address=address,
         shipping_method=method,
         shipping_charge=charge,
-        order_total=facade.OrderTotalCalculator().calculate(basket, charge),
+        order_total=get_class("checkout.calculators", "OrderTotalCalculator")().calculate(basket, charge),
         return_url="http://testserver/checkout/paypal/return/",
         cancel_url="http://testserver/checkout/paypal/cancel/",
     )

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from oscar.core.loading import get_class, get_model
 
 from catalogue.tests.factories import make_book, make_category
+from checkout.models import PaymentAttempt
+from checkout.order.placement import rebuild_basket
 from checkout.paypal import amounts, facade
 from checkout.tests.fixtures import add_to_basket, checkout_to_paypal, paypal_simulator
 
@@ -22,6 +24,8 @@ Voucher = get_model("voucher", "Voucher")
 ShippingAddress = get_model("order", "ShippingAddress")
 StockRecord = get_model("partner", "StockRecord")
 Selector = get_class("partner.strategy", "Selector")
+Repository = get_class("shipping.repository", "Repository")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 
 pytestmark = pytest.mark.django_db
 __all__ = ["paypal_simulator"]
@@ -71,15 +75,15 @@ def test_paypal_totals_equal_oscar_order_totals(shop, paypal_simulator, lines, p
         basket.add_product(book.product, quantity)
     if voucher_off:
         basket.vouchers.add(voucher)
-    attempt = facade.PaymentAttempt(basket=basket, shipping_method_code=method_code)
+    attempt = PaymentAttempt(basket=basket, shipping_method_code=method_code)
     address = ShippingAddress(
         first_name="Ada", last_name="L", line1="1 St", line4="Berlin", postcode="1", country_id="DE"
     )
 
-    basket = facade.rebuild_basket(attempt)
-    method = next(m for m in facade.Repository().get_shipping_methods(basket) if m.code == method_code)
+    basket = rebuild_basket(attempt)
+    method = next(m for m in Repository().get_shipping_methods(basket) if m.code == method_code)
     charge = method.calculate(basket)
-    total = facade.OrderTotalCalculator().calculate(basket, charge)
+    total = OrderTotalCalculator().calculate(basket, charge)
     if amounts.quantize(total.incl_tax, total.currency) <= 0:
         return  # nothing to pay: no PayPal order
     basket.freeze()

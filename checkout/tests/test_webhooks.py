@@ -157,3 +157,14 @@ def test_an_approval_webhook_completes_an_abandoned_checkout(paypal_simulator, d
     assert response.status_code == 200
     order = Order.objects.get()
     assert order.number == attempt.order_number and order.status == "Paid"
+
+
+def test_an_event_type_we_do_not_handle_is_recorded_as_ignored(paid_attempt, deliver, paypal_simulator):
+    resource = paypal_simulator.capture_resource(paid_attempt.capture_id)
+
+    response = deliver(*deliver.signed("PAYMENT.CAPTURE.UNKNOWN-TO-US", resource))
+
+    assert response.status_code == 200
+    event = WebhookEvent.objects.get()
+    assert event.processed_at is not None and event.outcome.endswith("ignored")
+    assert Order.objects.get().status == "Paid"
