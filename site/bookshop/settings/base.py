@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "checkout.basket.apps.BasketConfig",  # forked: JSON answers for the AJAX basket
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "checkout.order.apps.OrderConfig",  # forked: PayPal refunds and status emails (processing.py)
+    "checkout.order.apps.OrderConfig",  # forked: order placement, order emails, PayPal refunds from the dashboard
     "oscar.apps.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -346,7 +346,8 @@ CELERY_BEAT_SCHEDULE["resume-newsletter-sends"] = {
 # Shop defaults that the demo data and the shipping rules use.
 SHOP_FREE_SHIPPING_THRESHOLD = Decimal(env("SHOP_FREE_SHIPPING_THRESHOLD", "40.00"))
 
-# Order statuses (checkout/paypal): a PENDING capture places the order as "Payment pending".
+# Order statuses, spelt as in checkout/order/statuses.py (checkout/tests/test_statuses.py checks it).
+# A PENDING capture at PayPal places the order as "Payment pending".
 OSCAR_INITIAL_ORDER_STATUS = "Paid"
 OSCAR_ORDER_STATUS_PIPELINE = {
     "Payment pending": ("Paid", "Cancelled"),
