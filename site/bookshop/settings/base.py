@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # Our apps first, so their templates and static files win.
+    "bookshop",  # the project package: its management commands (generate_diagrams)
     "home",
     "newsletters",
     # Oscar's catalogue and checkout, forked in place (DESIGN.md §1).
