@@ -358,7 +358,7 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 }
 OSCAR_ORDER_STATUS_CASCADE = {"Paid": "Paid", "Shipped": "Shipped", "Cancelled": "Cancelled", "Refunded": "Refunded"}
 
-# PayPal (checkout/paypal, docs: README "Checkout & PayPal"). simulator|sandbox|live; only dev and
+# PayPal (checkout/paypal; docs/design.md §5). simulator|sandbox|live; only dev and
 # test settings default to the simulator, production refuses it.
 PAYPAL_MODE = env("PAYPAL_MODE", "live")
 PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", "")
