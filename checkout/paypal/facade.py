@@ -1,4 +1,4 @@
-"""PayPal ↔ Oscar: start a payment, and complete it exactly once (DESIGN.md §5).
+"""PayPal ↔ Oscar: start a payment, and complete it exactly once (docs/design.md §5).
 
 Completion is shared by the return view, reconciliation and webhooks, and runs in this order:
 
