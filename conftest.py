@@ -1,4 +1,4 @@
-"""Shared test fixtures: how tests find real services (DESIGN.md §3, §7).
+"""Shared test fixtures: how tests find real services (docs/design.md §3, §7).
 
 PostgreSQL and Redis are found through DATABASE_URL and REDIS_URL; nginx and Chromium as
 binaries. Without a service the dependent test is skipped with a reason; with REQUIRE_SERVICES=1

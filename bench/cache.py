@@ -8,7 +8,7 @@ nginx with the cache-purge module, and wrk (apt-get install wrk):
 
 It starts its own nginx (127.0.0.1:18650, purge :18651) over two gunicorn nodes (:18660, :18661)
 with production settings and persistent DB connections, and stops them at the end. Numbers are
-only comparable within one run (DESIGN.md §8); the load generator shares the machine's cores.
+only comparable within one run (docs/design.md §8); the load generator shares the machine's cores.
 """
 
 import os

@@ -1,6 +1,6 @@
 """The BookPage editor form: the page's own fields plus the Oscar StockRecord's price and stock.
 
-Price and stock are not page content: they have one owner, the StockRecord (DESIGN.md §2), which
+Price and stock are not page content: they have one owner, the StockRecord (docs/design.md §2), which
 the Oscar dashboard and orders also change. So they are not kept in revisions. They are written
 when the editor saves, draft or publish alike (see `wagtail_hooks.py`), and only the fields the
 editor actually changed, so a stale form never overwrites stock that orders moved meanwhile.

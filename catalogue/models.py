@@ -6,7 +6,7 @@ from catalogue.pages import Author, BookAuthor, BookPage, CategoryPage  # noqa: 
 
 class Product(AbstractProduct):
     def get_absolute_url(self):
-        """The book's page is its one canonical URL (DESIGN.md §2); Oscar's URL redirects there."""
+        """The book's page is its one canonical URL (docs/design.md §2); Oscar's URL redirects there."""
         book_page = getattr(self, "book_page", None)
         if book_page is not None and book_page.live:
             return book_page.url

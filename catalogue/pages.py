@@ -1,4 +1,4 @@
-"""Books and categories as Wagtail pages, backed by Oscar's catalogue (DESIGN.md §2).
+"""Books and categories as Wagtail pages, backed by Oscar's catalogue (docs/design.md §2).
 
 Editors work on `CategoryPage` and `BookPage` in the Wagtail admin. Each page owns its words and
 pictures; Oscar owns what commerce needs. Publishing a page mirrors it into Oscar (see
@@ -342,7 +342,7 @@ class BookPage(MirroredInOscar, Page):
 
     @property
     def is_purchasable(self):
-        """Live, mirrored into Oscar, and priced (DESIGN.md §2); `catalogue.partner.strategy`
+        """Live, mirrored into Oscar, and priced (docs/design.md §2); `catalogue.partner.strategy`
         applies the same rule inside Oscar, and checks stock when the book goes in a basket."""
         return bool(self.live and self.stockrecord and self.stockrecord.price is not None)
 

@@ -1,4 +1,4 @@
-"""The shop's search: books by title, author and ISBN, plus content pages (DESIGN.md §4: cacheable).
+"""The shop's search: books by title, author and ISBN, plus content pages (docs/design.md §4: cacheable).
 
 Wagtail's database search backend does the matching and ranking (PostgreSQL full-text search on
 PostgreSQL, FTS5 on SQLite). The page answers at /search/, the URL Oscar's own search had, so

@@ -1,4 +1,4 @@
-"""The one Oscar StockRecord of a book: the owner of its price and stock (DESIGN.md §2).
+"""The one Oscar StockRecord of a book: the owner of its price and stock (docs/design.md §2).
 
 The Oscar dashboard, the BookPage editor's "Price and stock" panel and `import_books` all write
 through here, so a book never gets a second record.

@@ -1,4 +1,4 @@
-"""Mirror Wagtail pages into Oscar's catalogue (DESIGN.md §2).
+"""Mirror Wagtail pages into Oscar's catalogue (docs/design.md §2).
 
 The page is the owner of title, slug, ISBN and place in the tree; the Oscar Product and Category
 follow it, so Oscar's basket, offers, ranges and dashboard keep working:

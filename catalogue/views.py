@@ -1,7 +1,7 @@
 """Oscar's catalogue views, overridden (loaded by Oscar through `get_class`), and author pages.
 
 Books and categories are shown by their Wagtail pages, so Oscar's own product and category
-pages answer with a permanent redirect to them (DESIGN.md §2: one canonical URL per book). This
+pages answer with a permanent redirect to them (docs/design.md §2: one canonical URL per book). This
 also keeps Oscar's per-view analytics UPDATE and its history cookie off the shop's read path.
 """
 

@@ -1,4 +1,4 @@
-"""PayPal payment records beside Oscar's checkout (DESIGN.md §5).
+"""PayPal payment records beside Oscar's checkout (docs/design.md §5).
 
 A PaymentAttempt binds one PayPal order to one frozen basket, the amount and currency we
 expect, and the Oscar order number (sent to PayPal as invoice_id). Unique constraints make a

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make stack`, `make stack-stop`, `make stack-status`: the production topology on one machine,
-# from Debian packages, as processes of the invoking user under var/ (README "Deploy").
+# from Debian packages, as processes of the invoking user under var/ (docs/operations.md).
 #
 #   nginx 127.0.0.1:8080 (page cache; purge listener 127.0.0.1:8081)
 #     -> gunicorn 127.0.0.1:8001 and :8002 -> PostgreSQL, Redis

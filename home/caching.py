@@ -1,4 +1,4 @@
-"""The cacheability contract between Django and the nginx page cache (DESIGN.md §4).
+"""The cacheability contract between Django and the nginx page cache (docs/design.md §4).
 
 nginx stores a page only when Django marks it `Cache-Control: max-age=0, s-maxage=N`, and it
 bypasses its cache whenever a request carries one of `personal_cookie_names()`. This module
@@ -124,7 +124,7 @@ def mark_private(response):
 def mark_shared(response, ttl):
     response["Cache-Control"] = f"max-age=0, s-maxage={ttl}"
     # Proven anonymous: the session was read but empty, so Cookie does not change this page.
-    # Keeping it would make nginx store one variant per Cookie header (reference §1).
+    # Keeping it would make nginx store one variant per Cookie header (docs/nginx-cache.md §1).
     remaining = [value.strip() for value in cc_delim_re.split(response.get("Vary", "")) if value.strip()]
     remaining = [value for value in remaining if value.lower() != "cookie"]
     if remaining:

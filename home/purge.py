@@ -1,4 +1,4 @@
-"""Purging the nginx page cache when content, prices or stock change (DESIGN.md §4.5).
+"""Purging the nginx page cache when content, prices or stock change (docs/design.md §4.5).
 
 Purges go through Wagtail's frontend cache backends, `WAGTAILFRONTENDCACHE`: one entry per nginx
 node, each pointing at that node's loopback purge listener. The receivers here purge a published

@@ -1,4 +1,4 @@
-"""Small uncached endpoints that let cached pages stay anonymous (DESIGN.md §4)."""
+"""Small uncached endpoints that let cached pages stay anonymous (docs/design.md §4)."""
 
 import uuid
 

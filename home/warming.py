@@ -1,4 +1,4 @@
-"""Keeping the nginx page cache warm (DESIGN.md §4.6, reference nginx-cache.md §8).
+"""Keeping the nginx page cache warm (docs/design.md §4.6, docs/nginx-cache.md §8).
 
 The URLs come from the purge log (`home.purge.remember_purged`) and from the top of the
 sitemap. Each is fetched on every nginx node directly (`EDGE_CACHE_NODES`), with the public Host,

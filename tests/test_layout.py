@@ -1,4 +1,4 @@
-"""Guard the layout decision of DESIGN.md §1: site/ is a plain folder holding `bookshop`."""
+"""Guard the layout decision of docs/design.md §1: site/ is a plain folder holding `bookshop`."""
 
 from pathlib import Path
 

@@ -1,6 +1,6 @@
 """The shop's pricing and availability strategy, loaded by Oscar through `get_class`.
 
-Purchasable = the book page is live AND a stock record exists (DESIGN.md §2). Oscar's own
+Purchasable = the book page is live AND a stock record exists (docs/design.md §2). Oscar's own
 default only looks at the stock record, so an unpublished book would still go into baskets and
 through checkout; this strategy makes Oscar itself refuse it.
 """

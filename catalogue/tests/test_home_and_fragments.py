@@ -97,7 +97,7 @@ def test_renaming_an_author_refreshes_the_fragment(client, home):
 
 
 def test_shop_pages_are_cacheable(client, home):
-    """No cookie, no CSRF token, no per-visitor content: nginx may store them (DESIGN.md §4)."""
+    """No cookie, no CSRF token, no per-visitor content: nginx may store them (docs/design.md §4)."""
     book = home["emma"]
     for url in [
         "/",

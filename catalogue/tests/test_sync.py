@@ -1,4 +1,4 @@
-"""Publishing a BookPage or CategoryPage mirrors it into Oscar (DESIGN.md §2)."""
+"""Publishing a BookPage or CategoryPage mirrors it into Oscar (docs/design.md §2)."""
 
 from decimal import Decimal
 

@@ -1,7 +1,7 @@
 """PayPal REST through the official `paypal-server-sdk` (pinned), pointed at any base URL.
 
 The SDK only knows PayPal's two hosts; `ConfiguredBaseURL` overrides the undocumented
-`Configuration.get_base_uri` (reference/paypal.md §7) so the simulator, sandbox and live all
+`Configuration.get_base_uri` (docs/paypal.md §7) so the simulator, sandbox and live all
 use the same code. checkout/tests/test_paypal_client.py fails if the SDK's internals change.
 
 The OAuth token is cached in Django's cache (shared by every process) until shortly before it

@@ -1,4 +1,4 @@
-"""PayPal ↔ Oscar: start a payment, and complete it exactly once (DESIGN.md §5).
+"""PayPal ↔ Oscar: start a payment, and complete it exactly once (docs/design.md §5).
 
 checkout/views.py starts payments here. Completion is shared by the return view
 (paypal/views.py), reconciliation (paypal/reconcile.py) and webhooks (paypal/webhook_handlers.py,

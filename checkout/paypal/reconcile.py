@@ -18,7 +18,7 @@ from checkout.paypal.client import PayPalClient, PayPalDeclined, PayPalUnavailab
 
 logger = logging.getLogger("checkout.paypal")
 
-# PayPal lets an order wait 3 hours for approval (reference/paypal.md §2.1).
+# PayPal lets an order wait 3 hours for approval (docs/paypal.md §2.1).
 APPROVAL_WINDOW = timedelta(hours=3)
 
 

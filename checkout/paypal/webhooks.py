@@ -1,6 +1,6 @@
 """PayPal webhooks: verified offline, stored once per event id, processed in Celery.
 
-Verification is PayPal's offline method (reference/paypal.md §5.3): CRC32 of the raw body,
+Verification is PayPal's offline method (docs/paypal.md §5.3): CRC32 of the raw body,
 `transmission_id|transmission_time|webhook_id|crc` signed SHA256withRSA by the certificate at
 PAYPAL-CERT-URL, fetched only from PAYPAL_WEBHOOK_CERT_HOSTS. Old transmissions are refused.
 The listener answers fast; the Celery task checkout.tasks.process_webhook_event applies the

@@ -12,7 +12,7 @@ log_dir = Path(os.environ.get("BOOKSHOP_LOG_DIR", project_dir / "var" / "log"))
 log_dir.mkdir(parents=True, exist_ok=True)
 node_name = os.environ.get("GUNICORN_NAME", "web")
 
-# site/ is a folder on the path, not a package (DESIGN.md §1).
+# site/ is a folder on the path, not a package (docs/design.md §1).
 pythonpath = str(project_dir / "site") + "," + str(project_dir)
 wsgi_app = "bookshop.wsgi:application"
 proc_name = f"bookshop-{node_name}"

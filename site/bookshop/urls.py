@@ -1,6 +1,6 @@
 """URL map: Oscar's shop under explicit prefixes, admin UIs, and Wagtail's page tree last.
 
-`docs/architecture.md` lists every URL with its view and model.
+`docs/urls.md` lists every URL with its view, template and model (`manage.py generate_diagrams`).
 """
 
 from django.apps import apps

@@ -1,4 +1,4 @@
-"""A PayPal simulator speaking the REST protocol (reference/paypal.md §1-§5, §9.1) in memory.
+"""A PayPal simulator speaking the REST protocol (docs/paypal.md §1-§5, §9.1) in memory.
 
 Dev and tests only: production settings never import it. It validates what PayPal validates
 (OAuth bearer, 2-decimal strings, breakdown sums, one currency, state machine, idempotent
@@ -250,7 +250,7 @@ class Simulator:
         return body
 
     def _idempotent(self, endpoint, request, work):
-        """PayPal-Request-Id semantics: a replay answers 200 with the stored body (§3)."""
+        """PayPal-Request-Id semantics: a replay answers 200 with the stored body (docs/paypal.md §3)."""
         key = request.headers.get("paypal-request-id")
         if not key:
             return work()

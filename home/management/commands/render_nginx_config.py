@@ -1,6 +1,6 @@
 """Render deploy/nginx/bookshop.conf.tmpl from Django settings, so nginx and Django agree on the
 cookie names that bypass the cache, the private paths, the hosts, the gunicorn nodes and the
-purge listener (DESIGN.md §4). `make stack` and the cache tests run nginx from its output."""
+purge listener (docs/design.md §4). `make stack` and the cache tests run nginx from its output."""
 
 import os
 import pwd

@@ -37,9 +37,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # Our apps first, so their templates and static files win.
+    "bookshop",  # the project package: its management commands (generate_diagrams)
     "home",
     "newsletters",
-    # Oscar's catalogue and checkout, forked in place (DESIGN.md §1).
+    # Oscar's catalogue and checkout, forked in place (docs/design.md §1).
     "catalogue.apps.CatalogueConfig",
     "checkout.apps.CheckoutConfig",
     # Wagtail
@@ -152,7 +153,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        # A new PostgreSQL connection costs 7-12 ms of CPU per request (DESIGN.md §8).
+        # A new PostgreSQL connection costs 7-12 ms of CPU per request (docs/design.md §8).
         conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
@@ -293,7 +294,7 @@ OSCAR_THUMBNAILER = "catalogue.thumbnails.BookCoverThumbnailer"
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
-# The nginx page cache (DESIGN.md §4, home/caching.py). Seconds nginx keeps an anonymous page,
+# The nginx page cache (docs/design.md §4, home/caching.py). Seconds nginx keeps an anonymous page,
 # by Wagtail page model label or by the name given to @cache_at_edge; purges keep long ones fresh.
 EDGE_CACHE_TTLS = {
     "home.HomePage": 120,
@@ -358,7 +359,7 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 }
 OSCAR_ORDER_STATUS_CASCADE = {"Paid": "Paid", "Shipped": "Shipped", "Cancelled": "Cancelled", "Refunded": "Refunded"}
 
-# PayPal (checkout/paypal, docs: README "Checkout & PayPal"). simulator|sandbox|live; only dev and
+# PayPal (checkout/paypal; docs/design.md §5). simulator|sandbox|live; only dev and
 # test settings default to the simulator, production refuses it.
 PAYPAL_MODE = env("PAYPAL_MODE", "live")
 PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", "")

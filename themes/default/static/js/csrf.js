@@ -1,4 +1,4 @@
-// CSRF for cacheable pages (DESIGN.md §4): their forms carry an empty token field, filled here
+// CSRF for cacheable pages (docs/design.md §4): their forms carry an empty token field, filled here
 // at submit time from the csrftoken cookie, or from the uncached /_/csrf/ endpoint, which also
 // sets that cookie. Without JavaScript the server shows a friendly confirm form instead.
 (function () {

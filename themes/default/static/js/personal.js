@@ -1,4 +1,4 @@
-// The header's personal bits on pages that may come from the shared cache (DESIGN.md §4).
+// The header's personal bits on pages that may come from the shared cache (docs/design.md §4).
 // Cached HTML is the same for everyone; this fills in the name, the dashboard link and the
 // basket count from the uncached /_/me/. The session and basket cookies are HttpOnly, so the
 // server sets a readable marker cookie (bookshop_personal) next to them: without it the visitor

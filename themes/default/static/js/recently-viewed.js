@@ -1,5 +1,5 @@
 // Recently viewed books, kept in this browser only (localStorage): book pages stay cacheable and
-// set no cookie (DESIGN.md §4). A book page describes itself in data-recently-viewed-book; any
+// set no cookie (docs/design.md §4). A book page describes itself in data-recently-viewed-book; any
 // page with a [data-recently-viewed] section (book pages, the basket) shows the list.
 (function () {
   "use strict";
