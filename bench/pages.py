@@ -64,8 +64,8 @@ def setup_django():
 
 def sample_paths(rng):
     """URLs to cycle through for each kind of page, drawn from the catalogue."""
-    from catalogue.management.commands.create_random_catalogue import WORDS
     from catalogue.pages import Author, BookPage, CategoryPage
+    from testing.management.commands.create_random_catalogue import WORDS
 
     leaves = [page for page in CategoryPage.objects.live() if not CategoryPage.objects.child_of(page).exists()]
     if not leaves or BookPage.objects.count() < 1000:
