@@ -30,7 +30,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJECT_DIR / "site"), str(PROJECT_DIR)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsletters.tests.worker_settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookshop.settings.test_worker")
 
 
 def main():

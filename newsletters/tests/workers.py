@@ -25,7 +25,7 @@ def worker_environment(queue, redis_url, smtp_port, **extra):
     return {
         **os.environ,
         "PYTHONPATH": f"{PROJECT_DIR / 'site'}{os.pathsep}{PROJECT_DIR}",
-        "DJANGO_SETTINGS_MODULE": "newsletters.tests.worker_settings",
+        "DJANGO_SETTINGS_MODULE": "bookshop.settings.test_worker",
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
         "NEWSLETTER_WORKER_QUEUE": queue,
