@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from catalogue.pages import Author
-from catalogue.tests.factories import make_book, make_category
 from testing.bulk_books import BulkBookWriter, NewBook, isbn13
+from testing.factories import make_book, make_category
 
 pytestmark = pytest.mark.django_db
 
