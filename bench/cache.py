@@ -77,7 +77,7 @@ def main():
     from wagtail.models import Site
 
     from catalogue.pages import BookPage
-    from tests.cache.stack import EdgeStack
+    from testing.edge_stack import EdgeStack
 
     # Purges use the Site's host; a cache shared with other runs may hold another Site's paths.
     Site.clear_site_root_paths_cache()

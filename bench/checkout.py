@@ -53,7 +53,7 @@ def make_books(count):
 
     django.setup()
     from catalogue.pages import CategoryPage
-    from catalogue.tests.factories import make_book, make_category
+    from testing.factories import make_book, make_category
 
     category = CategoryPage.objects.filter(slug="bench").first() or make_category(title="Bench", slug="bench")
     stamp = int(time.time())
@@ -67,13 +67,13 @@ def make_books(count):
 
 def bench_isbn(stamp, n):
     """A checksum-valid ISBN-13 unique per run (979-8 range, away from the demo and test books)."""
-    body = f"9798{(stamp * 10 + n) % 10**8:08d}"
-    total = sum(int(digit) * (3 if i % 2 else 1) for i, digit in enumerate(body))
-    return body + str((10 - total % 10) % 10)
+    from testing.bulk_books import isbn13
+
+    return isbn13(f"9798{(stamp * 10 + n) % 10**8:08d}")
 
 
 def one_order(base, product_id, email):
-    from checkout.tests.fixtures import approve_at_paypal
+    from testing.paypal import approve_at_paypal
 
     with requests.Session() as shopper:
         token = shopper.get(f"{base}/_/csrf/", timeout=30).json()["token"]

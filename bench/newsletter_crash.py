@@ -22,7 +22,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJECT_DIR / "site"), str(PROJECT_DIR)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsletters.tests.worker_settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookshop.settings.test_worker")
 
 
 def main():
@@ -38,9 +38,9 @@ def main():
     django.setup()
     from newsletters.models import Delivery, NewsletterPage, NewsletterSend, Subscriber
     from newsletters.sending import take_audience
-    from newsletters.tests.factories import make_newsletter, schedule_send
-    from newsletters.tests.smtp_sink import SmtpSink
-    from newsletters.tests.workers import start_worker, stop_worker, wait_until, worker_environment
+    from testing.celery_workers import start_worker, stop_worker, wait_until, worker_environment
+    from testing.factories import make_newsletter, schedule_send
+    from testing.smtp import SmtpSink
 
     log_dir = Path(tempfile.mkdtemp(prefix="newsletter-crash-"))
     Subscriber.objects.filter(email__endswith="@crash.invalid").delete()

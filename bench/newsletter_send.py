@@ -5,7 +5,7 @@ worker processes, and an SMTP sink on loopback, on the same 2 cores as the worke
 - `--sink postfix` (default): Postfix's smtp-sink, written in C, so the sink is not what is
   measured. When it is not installed, it is unpacked from Debian's postfix package into
   var/postfix/ (apt-get download + dpkg -x: no mail system is installed or started);
-- `--sink aiosmtpd`: the tests' Python sink (newsletters/tests/smtp_sink.py), in this process;
+- `--sink aiosmtpd`: the tests' Python sink (testing/smtp.py), in this process;
   it tops out near the target by itself.
 The rate is taken from the delivery log itself: subscribers / (last sent_at - first sent_at),
 unthrottled (NEWSLETTER_SEND_RATE=0); the sink's own count must equal the subscribers.
@@ -30,7 +30,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJECT_DIR / "site"), str(PROJECT_DIR)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsletters.tests.worker_settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookshop.settings.test_worker")
 
 
 def main():
@@ -51,9 +51,9 @@ def main():
 
     from newsletters.models import Delivery, NewsletterPage, NewsletterSend, Subscriber
     from newsletters.sending import take_audience
-    from newsletters.tests.factories import make_newsletter, schedule_send
-    from newsletters.tests.smtp_sink import SmtpSink, free_port
-    from newsletters.tests.workers import running_workers, worker_environment
+    from testing.celery_workers import running_workers, worker_environment
+    from testing.factories import make_newsletter, schedule_send
+    from testing.smtp import SmtpSink, free_port
 
     log_dir = Path(tempfile.mkdtemp(prefix="newsletter-bench-"))
     results = []

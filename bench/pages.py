@@ -7,7 +7,7 @@ Needs a PostgreSQL database holding a large catalogue and Redis, for example:
     DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/pages.py --port 18300
 
 It starts gunicorn with deploy/gunicorn/gunicorn.conf.py (gthread, 2 workers x 4 threads) and the
-production settings plus one bare view (bench/pages_settings.py), persistent DB connections
+production settings plus one bare view (site/bookshop/settings/bench.py), persistent DB connections
 (DB_CONN_MAX_AGE), then measures with wrk, all in one run:
 - requests/s of the home page, category pages, book pages and search results, each cycling
   through many URLs, and of the bare view returning static HTML of the same average size;
@@ -64,8 +64,8 @@ def setup_django():
 
 def sample_paths(rng):
     """URLs to cycle through for each kind of page, drawn from the catalogue."""
-    from catalogue.management.commands.create_random_catalogue import WORDS
     from catalogue.pages import Author, BookPage, CategoryPage
+    from testing.management.commands.create_random_catalogue import WORDS
 
     leaves = [page for page in CategoryPage.objects.live() if not CategoryPage.objects.child_of(page).exists()]
     if not leaves or BookPage.objects.count() < 1000:
@@ -110,7 +110,7 @@ def start_gunicorn(port, static_root, log_dir, **settings):
     env = dict(
         os.environ,
         **settings,
-        DJANGO_SETTINGS_MODULE="bench.pages_settings",
+        DJANGO_SETTINGS_MODULE="bookshop.settings.bench",
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-" + "k" * 50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

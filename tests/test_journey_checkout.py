@@ -9,13 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
-from catalogue.tests.factories import make_book, make_category
-from checkout.tests.fixtures import paypal_simulator, smtp_sink
+from testing.factories import make_book, make_category
 
 Order = get_model("order", "Order")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["paypal_simulator", "smtp_sink"]
 
 
 def add_by_ajax(page, book_url, expected_count):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from catalogue.covers import create_cover_image
 from catalogue.pages import Author, BookPage
-from catalogue.tests.factories import make_category
+from testing.factories import make_category
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,9 +12,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from catalogue.tests.factories import make_book, make_category, make_home
 from newsletters.models import Delivery, NewsletterIndexPage, Subscriber
-from newsletters.tests.smtp_sink import SmtpSink, use_sink
+from testing.factories import make_book, make_category, make_home
+from testing.smtp import SmtpSink, use_sink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,15 +11,14 @@ import pytest
 from django.db import connection
 from oscar.core.loading import get_model
 
-from catalogue.tests.factories import make_book, make_category
 from checkout.models import PaymentAttempt
 from checkout.paypal import facade
-from checkout.tests.fixtures import approved_attempt, paypal_simulator
+from checkout.tests.steps import approved_attempt
+from testing.factories import make_book, make_category
 
 Order = get_model("order", "Order")
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-__all__ = ["paypal_simulator"]
 
 COPIES, BUYERS, ROUNDS = 10, 50, 5
 

@@ -4,74 +4,37 @@ Real processes: a Celery worker on Redis sends the mail, to a real aiosmtpd serv
 test stops before the orders and starts again afterwards.
 """
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
-from django.db import connection
 from oscar.core.loading import get_model
 
 from bookshop.celery_app import app as celery_app
-from catalogue.tests.factories import make_book, make_category
 from checkout.paypal import facade
-from checkout.tests.fixtures import SMTPSink, approved_attempt, free_port, paypal_simulator
+from checkout.tests.steps import approved_attempt
+from testing.celery_workers import start_worker, stop_worker, worker_environment
+from testing.factories import make_book, make_category
+from testing.smtp import SmtpSink
 
 Order = get_model("order", "Order")
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-__all__ = ["paypal_simulator"]
-PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture
-def celery_worker_process(postgres, redis_url, paypal_simulator):
-    sink = SMTPSink(free_port())
-    db = connection.settings_dict
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bookshop.settings.test",
-        PYTHONPATH="site",
-        DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        REDIS_URL=redis_url,
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(sink.port),
-        SHOP_EMAIL_RETRY_SECONDS="1",
-        CELERY_TASK_ALWAYS_EAGER="false",
-        PAYPAL_API_BASE=paypal_simulator.base_url,
+def celery_worker_process(postgres, redis_url, broker, paypal_simulator, tmp_path):
+    """A worker that sends this test's order mail (sent through the broker like production does)."""
+    sink = SmtpSink()
+    environment = worker_environment(
+        broker, redis_url, sink.port, SHOP_EMAIL_RETRY_SECONDS=1, PAYPAL_API_BASE=paypal_simulator.base_url
     )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "bookshop",
-            "worker",
-            "--pool=solo",
-            "--purge",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-    )
+    worker = start_worker(environment, tmp_path / "worker.log")
     deadline = time.monotonic() + 60
     while not celery_app.control.ping(timeout=1):
         assert time.monotonic() < deadline and worker.poll() is None, "the Celery worker did not start"
-    celery_app.conf.task_always_eager = False  # this test sends to the broker like production does
     yield sink
-    celery_app.conf.task_always_eager = True
-    worker.terminate()
-    worker.wait(timeout=20)
-    try:
-        sink.stop()
-    except (AssertionError, RuntimeError, AttributeError):
-        pass
+    stop_worker(worker)
+    sink.stop()
 
 
 def test_orders_survive_smtp_outage_and_mails_arrive_later(celery_worker_process, paypal_simulator):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from catalogue.pages import Author, BookPage
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalogue.tests.factories import make_book, make_category, make_home
+from testing.factories import make_book, make_category, make_home
 
 pytestmark = pytest.mark.django_db
 

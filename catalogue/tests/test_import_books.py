@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from catalogue.pages import BookPage
-from catalogue.tests.factories import make_category
+from testing.factories import make_category
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue.bulk_books import BulkBookWriter, NewBook, isbn13
 from catalogue.pages import Author
-from catalogue.tests.factories import make_book, make_category
+from testing.bulk_books import BulkBookWriter, NewBook, isbn13
+from testing.factories import make_book, make_category
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
-from catalogue.bulk_books import BulkBookWriter, NewBook, isbn13
 from catalogue.covers import create_cover_image
 from catalogue.fragments import books_changed
 from catalogue.pages import Author, BookPage
-from catalogue.tests.factories import make_book, make_category, make_home
+from testing.bulk_books import BulkBookWriter, NewBook, isbn13
+from testing.factories import make_book, make_category, make_home
 
 pytestmark = pytest.mark.django_db
 

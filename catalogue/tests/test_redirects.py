@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from catalogue.tests.factories import make_book, make_category, make_home
 from home.models import StandardPage
+from testing.factories import make_book, make_category, make_home
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 
 pytestmark = pytest.mark.django_db
 

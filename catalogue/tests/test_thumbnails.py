@@ -3,9 +3,9 @@
 import pytest
 from django.templatetags.static import static
 
-from catalogue.tests.factories import make_book, make_category
 from catalogue.thumbnails import PLACEHOLDER
-from checkout.tests.fixtures import add_to_basket
+from checkout.tests.steps import add_to_basket
+from testing.factories import make_book, make_category
 
 pytestmark = pytest.mark.django_db
 

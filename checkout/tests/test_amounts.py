@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oscar.core.loading import get_class, get_model
 
-from catalogue.tests.factories import make_book, make_category
 from checkout.models import PaymentAttempt
 from checkout.order.placement import rebuild_basket
 from checkout.paypal import amounts, facade
-from checkout.tests.fixtures import add_to_basket, checkout_to_paypal, paypal_simulator
+from checkout.tests.steps import add_to_basket, checkout_to_paypal
+from testing.factories import make_book, make_category
 
 Basket = get_model("basket", "Basket")
 Range = get_model("offer", "Range")
@@ -28,7 +28,6 @@ Repository = get_class("shipping.repository", "Repository")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 
 pytestmark = pytest.mark.django_db
-__all__ = ["paypal_simulator"]
 
 prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("250.00"), places=2)
 baskets = st.lists(st.tuples(prices, st.integers(min_value=1, max_value=7)), min_size=1, max_size=4)

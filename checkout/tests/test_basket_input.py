@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 
-from catalogue.tests.factories import make_book, make_category
-from checkout.tests.fixtures import add_to_basket
+from checkout.tests.steps import add_to_basket
+from testing.factories import make_book, make_category
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")

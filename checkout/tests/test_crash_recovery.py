@@ -16,16 +16,15 @@ from django.core.management import call_command
 from django.db import connection
 from oscar.core.loading import get_model
 
-from catalogue.tests.factories import make_book, make_category
 from checkout.models import PaymentAttempt
 from checkout.paypal.reconcile import reconcile_attempt
-from checkout.tests.fixtures import approved_attempt, paypal_simulator
+from checkout.tests.steps import approved_attempt
+from testing.factories import make_book, make_category
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-__all__ = ["paypal_simulator"]
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 

@@ -7,13 +7,13 @@ import requests
 from django.conf import settings
 from oscar.core.loading import get_model
 
-from catalogue.tests.factories import make_book, make_category
-from checkout.tests.fixtures import add_to_basket, approve_at_paypal, checkout_to_paypal, local_path, paypal_simulator
+from checkout.tests.steps import add_to_basket, checkout_to_paypal, local_path
+from testing.factories import make_book, make_category
+from testing.paypal import approve_at_paypal
 
 Order = get_model("order", "Order")
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-__all__ = ["paypal_simulator"]
 
 
 def test_five_concurrent_returns_place_one_order_with_one_capture(postgres, paypal_simulator, live_server, client):

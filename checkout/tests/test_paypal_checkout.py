@@ -7,21 +7,14 @@ import requests
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from catalogue.tests.factories import make_book, make_category
 from checkout.models import PaymentAttempt
-from checkout.tests.fixtures import (
-    ADDRESS,
-    add_to_basket,
-    approve_at_paypal,
-    checkout_to_paypal,
-    local_path,
-    paypal_simulator,
-)
+from checkout.tests.steps import ADDRESS, add_to_basket, checkout_to_paypal, local_path
+from testing.factories import make_book, make_category
+from testing.paypal import approve_at_paypal
 
 Order = get_model("order", "Order")
 
 pytestmark = pytest.mark.django_db
-__all__ = ["paypal_simulator"]
 
 
 @pytest.fixture

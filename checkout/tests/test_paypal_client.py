@@ -11,9 +11,6 @@ from paypalserversdk.configuration import Configuration
 from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 
 from checkout.paypal.client import ConfiguredBaseURL, PayPalClient, PayPalUnavailable
-from checkout.tests.fixtures import paypal_simulator
-
-__all__ = ["paypal_simulator"]
 
 ORDER = {
     "intent": "CAPTURE",

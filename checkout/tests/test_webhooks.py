@@ -9,16 +9,15 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from catalogue.tests.factories import make_book, make_category
 from checkout.models import PayPalRefund, WebhookEvent
 from checkout.paypal import facade
 from checkout.paypal.client import PayPalClient
-from checkout.tests.fixtures import approved_attempt, paypal_simulator
+from checkout.tests.steps import approved_attempt
+from testing.factories import make_book, make_category
 
 Order = get_model("order", "Order")
 
 pytestmark = pytest.mark.django_db
-__all__ = ["paypal_simulator"]
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from catalogue.pages import BookPage
-from catalogue.tests.factories import make_book, make_category, make_home
 from home import page_cache
 from home.models import HomePage
+from testing.factories import make_book, make_category, make_home
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,9 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from catalogue.tests.factories import make_book, make_category, make_home
 from newsletters.models import Delivery, NewsletterIndexPage, NewsletterSend
-from newsletters.tests.factories import make_newsletter, make_subscribers
-from newsletters.tests.smtp_sink import SmtpSink, use_sink
+from testing.factories import make_book, make_category, make_home, make_newsletter, make_subscribers
+from testing.smtp import SmtpSink, use_sink
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from catalogue.tests.factories import make_book, make_category
-from checkout.tests.fixtures import ADDRESS, add_to_basket, paypal_simulator  # noqa: F401 (fixture)
+from checkout.tests.steps import ADDRESS, add_to_basket
 from newsletters.models import Subscriber
+from testing.factories import make_book, make_category
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("paypal_simulator")]
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from catalogue.tests.factories import make_book, make_category
-from newsletters.tests.factories import make_archive, make_newsletter
+from testing.factories import make_archive, make_book, make_category, make_newsletter
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from catalogue.tests.factories import make_home
 from newsletters.models import Subscriber
+from testing.factories import make_home
 
 pytestmark = pytest.mark.django_db
 

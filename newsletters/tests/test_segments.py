@@ -8,9 +8,8 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import create_order
 
-from catalogue.tests.factories import make_book, make_category
 from newsletters.models import Segment, Subscriber
-from newsletters.tests.factories import make_newsletter
+from testing.factories import make_book, make_category, make_newsletter
 
 pytestmark = pytest.mark.django_db
 

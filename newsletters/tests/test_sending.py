@@ -7,13 +7,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from catalogue.tests.factories import make_book, make_category
 from newsletters.models import Consent, Delivery, NewsletterSend, Subscriber
 from newsletters.sending import deliver_pending, take_audience
 from newsletters.tasks import start_newsletter_send
-from newsletters.tests.factories import make_newsletter, make_subscribers, schedule_send
-from newsletters.tests.smtp_sink import SmtpSink, use_sink
 from newsletters.transport import ConnectionFailure
+from testing.factories import make_book, make_category, make_newsletter, make_subscribers, schedule_send
+from testing.smtp import SmtpSink, use_sink
 
 pytestmark = pytest.mark.django_db
 

@@ -123,7 +123,7 @@ def test_without_javascript_the_empty_csrf_field_leads_to_a_confirm_button(
 
 
 def test_footer_form_carries_no_csrf_token(client):
-    from catalogue.tests.factories import make_home
+    from testing.factories import make_home
 
     make_home()
     html = client.get("/").content.decode()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from newsletters.tests.smtp_sink import SmtpSink, use_sink
 from newsletters.transport import PermanentFailure, TemporaryFailure, open_transport
+from testing.smtp import SmtpSink, use_sink
 
 SENDER = "news@folio-books.example"
 

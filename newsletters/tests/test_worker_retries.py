@@ -4,9 +4,9 @@ import pytest
 
 from newsletters.models import Delivery, NewsletterSend
 from newsletters.tasks import start_newsletter_send
-from newsletters.tests.factories import make_newsletter, make_subscribers, schedule_send
-from newsletters.tests.smtp_sink import SmtpSink
-from newsletters.tests.workers import start_worker, stop_worker, wait_until, worker_environment
+from testing.celery_workers import start_worker, stop_worker, wait_until, worker_environment
+from testing.factories import make_newsletter, make_subscribers, schedule_send
+from testing.smtp import SmtpSink
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

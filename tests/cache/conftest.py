@@ -12,9 +12,9 @@ import requests
 from django.db import connection
 from django.test import override_settings
 
-from catalogue.tests.factories import make_home
 from conftest import require_service
-from tests.cache.stack import EdgeStack
+from testing.edge_stack import EdgeStack
+from testing.factories import make_home
 
 # Ports of this suite, all within BASE..BASE+51: nginx on BASE, its purge listener on BASE+1,
 # gunicorn on BASE+10 and +11; the Redis-down stack on BASE+40...; a private Redis on BASE+39.

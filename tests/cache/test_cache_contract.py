@@ -7,7 +7,7 @@ from django.test import override_settings
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
 from catalogue.stock import write_stockrecord
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 
 pytestmark = [pytest.mark.django_db]
 

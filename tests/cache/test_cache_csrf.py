@@ -7,7 +7,7 @@ import re
 import pytest
 import requests
 
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 from tests.cache.shoppers import add_to_basket, fetch_csrf_token
 
 pytestmark = [pytest.mark.services]

@@ -11,10 +11,10 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 
-from catalogue.tests.factories import make_book, make_category
+from testing.edge_stack import EdgeStack
+from testing.factories import make_book, make_category
 from tests.cache.conftest import PRIVATE_REDIS_PORT, REDIS_DOWN_STACK_PORT, TEST_WSGI_APP, django_env, serve_site_at
 from tests.cache.shoppers import add_to_basket, signed_in_session
-from tests.cache.stack import EdgeStack
 
 pytestmark = [pytest.mark.services]
 

@@ -12,7 +12,7 @@ import requests
 from django.contrib.auth import get_user_model
 from oscar.test.factories import create_order
 
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 from tests.cache.shoppers import add_to_basket, signed_in_session
 
 pytestmark = [pytest.mark.services]

@@ -7,7 +7,7 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 
-from catalogue.tests.factories import make_book, make_category
+from testing.factories import make_book, make_category
 from tests.cache.shoppers import signed_in_session
 
 pytestmark = [pytest.mark.services]

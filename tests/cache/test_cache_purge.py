@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from catalogue.stock import write_stockrecord
-from catalogue.tests.factories import make_book, make_category
 from home.purge import take_recently_purged
+from testing.factories import make_book, make_category
 from tests.cache.conftest import PORT_BASE
 from tests.cache.shoppers import fetch_csrf_token, form_fields, signed_in_session
 

@@ -335,13 +335,14 @@ WAGTAILFRONTENDCACHE = {
 CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 # Oscar's default names a cookie that does not exist ("oscar_recently_viewed_products").
 OSCAR_COOKIES_DELETE_ON_LOGOUT = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
+# Every periodic job, in one place (seconds between runs).
 CELERY_BEAT_SCHEDULE = {
+    # Refreshes purged URLs and the top of the sitemap on every nginx node.
     "warm-page-cache": {"task": "home.tasks.warm_page_cache", "schedule": 300.0},
-}
-# Starts scheduled newsletters that are due and resumes interrupted sends.
-CELERY_BEAT_SCHEDULE["resume-newsletter-sends"] = {
-    "task": "newsletters.tasks.resume_newsletter_sends",
-    "schedule": 60.0,
+    # Starts scheduled newsletters that are due and resumes interrupted sends.
+    "resume-newsletter-sends": {"task": "newsletters.tasks.resume_newsletter_sends", "schedule": 60.0},
+    # Completes or refunds PayPal attempts left paid but unplaced.
+    "paypal-reconcile": {"task": "checkout.tasks.reconcile_payments", "schedule": 300.0},
 }
 
 # Shop defaults that the demo data and the shipping rules use.
@@ -376,7 +377,6 @@ PAYPAL_TIMEOUT_SECONDS = int(env("PAYPAL_TIMEOUT_SECONDS", "20"))
 PAYPAL_RECONCILE_AFTER_SECONDS = int(env("PAYPAL_RECONCILE_AFTER_SECONDS", "300"))
 # Order emails go through Celery after commit; a down SMTP server is retried with backoff.
 SHOP_EMAIL_RETRY_SECONDS = int(env("SHOP_EMAIL_RETRY_SECONDS", "30"))
-CELERY_BEAT_SCHEDULE["paypal-reconcile"] = {"task": "checkout.tasks.reconcile_payments", "schedule": 300.0}
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Test and bench support (create_random_catalogue); production settings leave it out.
+INSTALLED_APPS = [*INSTALLED_APPS, "testing"]  # noqa: F405
 
 # PayPal: the simulator, served in-process under /_paypal-sim/, so checkout works offline.
 PAYPAL_MODE = env("PAYPAL_MODE", "simulator")

@@ -15,6 +15,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the app and theme folders, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Test and bench support (create_random_catalogue); production settings leave it out.
+INSTALLED_APPS = [*INSTALLED_APPS, "testing"]  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # PayPal: the simulator; tests serve it over real HTTP on loopback and set PAYPAL_API_BASE.

@@ -1,9 +1,11 @@
-"""The smallest shop worlds the tests need: a home page, categories and published books."""
+"""The smallest shop worlds tests and benchmarks need: a home page, categories, published books,
+a newsletter archive, newsletters and confirmed subscribers."""
 
 from decimal import Decimal
 from itertools import count
 
 from django.conf import settings
+from django.utils import timezone
 from oscar.core.loading import get_model
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -12,6 +14,7 @@ from catalogue.covers import create_cover_image
 from catalogue.pages import Author, BookAuthor, BookPage, CategoryPage
 from catalogue.stock import shop_partner
 from home.models import HomePage
+from newsletters.models import NewsletterIndexPage, NewsletterPage, NewsletterSend, Subscriber
 
 StockRecord = get_model("partner", "StockRecord")
 _isbn_sequence = count(1)
@@ -82,3 +85,34 @@ def make_book(
             num_in_stock=stock,
         )
     return BookPage.objects.get(pk=page.pk)
+
+
+def make_archive():
+    archive = NewsletterIndexPage.objects.first()
+    if archive is None:
+        archive = make_home().add_child(
+            instance=NewsletterIndexPage(title="Newsletter archive", slug="newsletter-archive")
+        )
+        archive.save_revision().publish()
+    return archive
+
+
+def make_newsletter(title="Spring books", body=None, **fields):
+    page = NewsletterPage(title=title, slug=title.lower().replace(" ", "-"), body=body or [], **fields)
+    make_archive().add_child(instance=page)
+    page.save_revision().publish()
+    return NewsletterPage.objects.get(pk=page.pk)
+
+
+def make_subscribers(count, prefix="reader", status=Subscriber.Status.CONFIRMED):
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(email=f"{prefix}{number}@example.com", status=status, confirmed_at=timezone.now())
+            for number in range(count)
+        ]
+    )
+    return list(Subscriber.objects.filter(email__startswith=prefix).order_by("pk"))
+
+
+def schedule_send(newsletter, when=None):
+    return NewsletterSend.objects.create(newsletter=newsletter, scheduled_for=when or timezone.now())

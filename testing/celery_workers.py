@@ -1,17 +1,36 @@
-"""Start and stop real Celery worker processes for the crash test and the bench."""
+"""pytest plugin: real Celery worker processes on a test's own queue.
+
+The `broker` fixture sends this test's tasks through Redis to a queue of its own; the worker
+processes started here (settings bookshop.settings.test_worker) listen on that queue only. Used
+by the newsletter crash and retry tests, the SMTP-outage test and the newsletter benchmarks.
+"""
 
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.db import connection
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from bookshop.celery_app import app as celery_app
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 CELERY = Path(sys.executable).with_name("celery")
+
+
+@pytest.fixture
+def broker(redis_url):
+    """Tasks from this test go through Redis (not eager) to this test's own queue."""
+    queue = f"newsletter-test-{uuid.uuid4().hex[:8]}"
+    saved = {name: celery_app.conf[name] for name in ("task_always_eager", "task_default_queue")}
+    celery_app.conf.update(task_always_eager=False, task_default_queue=queue)
+    yield queue
+    celery_app.conf.update(saved)
 
 
 def database_url():
@@ -25,7 +44,7 @@ def worker_environment(queue, redis_url, smtp_port, **extra):
     return {
         **os.environ,
         "PYTHONPATH": f"{PROJECT_DIR / 'site'}{os.pathsep}{PROJECT_DIR}",
-        "DJANGO_SETTINGS_MODULE": "newsletters.tests.worker_settings",
+        "DJANGO_SETTINGS_MODULE": "bookshop.settings.test_worker",
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
         "NEWSLETTER_WORKER_QUEUE": queue,

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from oscar.core.loading import get_model
+from stdnum import ean
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
@@ -50,9 +51,8 @@ class NewBook:
 
 
 def isbn13(prefix_and_number):
-    """Append the ISBN-13 check digit to 12 digits."""
-    total = sum(int(digit) * (3 if i % 2 else 1) for i, digit in enumerate(prefix_and_number))
-    return prefix_and_number + str((10 - total % 10) % 10)
+    """Append the ISBN-13 check digit (an EAN-13 check digit) to 12 digits."""
+    return prefix_and_number + ean.calc_check_digit(prefix_and_number)
 
 
 class BulkBookWriter:

@@ -1,7 +1,7 @@
 """Build a large random catalogue for benchmarks: `create_random_catalogue --books 100000`.
 
 Shelves are made the normal way (published CategoryPages, mirrored into Oscar); the books go in
-through `catalogue.bulk_books`, in batches, so 100,000 books take minutes, not hours. Each run
+through `testing.bulk_books`, in batches, so 100,000 books take minutes, not hours. Each run
 adds books; ISBNs continue after the ones already there.
 """
 
@@ -14,11 +14,11 @@ from django.db.models import Max
 from django.utils.text import slugify
 from wagtail.models import Page, Site
 
-from catalogue.bulk_books import BulkBookWriter, NewBook, isbn13
 from catalogue.covers import create_cover_image
 from catalogue.pages import Author, BookPage, CategoryPage
 from home.models import HomePage
 from home.progress import ProgressBar
+from testing.bulk_books import BulkBookWriter, NewBook, isbn13
 
 # 979-8-9 is unassigned in the demo fixtures and the test factories.
 ISBN_PREFIX = "97989"

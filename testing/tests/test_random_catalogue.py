@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from catalogue.pages import BookPage, CategoryPage
-from catalogue.tests.factories import make_home
+from testing.factories import make_home
 
 pytestmark = pytest.mark.django_db
 

@@ -1,20 +1,27 @@
-"""A real SMTP server (aiosmtpd) on loopback that records the messages it accepted.
+"""pytest plugin: a real SMTP server (aiosmtpd) on loopback that records the messages it accepted.
 
-Used by the newsletter tests and bench/newsletter_send.py. `answer` may return an SMTP reply
-such as "451 4.3.0 Try later" to refuse a message at the end of DATA (the moment of acceptance).
+Used by the newsletter and order-mail tests (the `smtp_sink` fixture, or `SmtpSink` directly)
+and by the newsletter benchmarks. `answer` may return an SMTP reply such as "451 4.3.0 Try
+later" to refuse a message at the end of DATA (the moment of acceptance).
 It offers PIPELINING (RFC 2920) like production mail servers do, unless `pipelining=False`:
 aiosmtpd reads commands from a stream in order, which is all pipelining asks of a server.
 """
 
 import logging
+import os
 import socket
+import time
 from collections import Counter
 from email import message_from_bytes
 from email.policy import default
 
+import pytest
 from aiosmtpd.controller import Controller
 
-PORTS = range(18500, 18600)  # the ports this app's tests and bench may use
+# The ports the sinks of the tests and benchmarks may use: 100 from BOOKSHOP_SMTP_TEST_PORTS
+# (18500 unless set), which moves the block, e.g. when two checkouts run their tests at once.
+PORT_BASE = int(os.environ.get("BOOKSHOP_SMTP_TEST_PORTS", "18500"))
+PORTS = range(PORT_BASE, PORT_BASE + 100)
 # aiosmtpd logs every SMTP command at INFO: thousands of lines per send, and most of its CPU time.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
@@ -31,6 +38,8 @@ def free_port():
 
 
 class SmtpSink:
+    """Records what it accepts; may be stopped and started again on the same port (a mail outage)."""
+
     def __init__(self, keep_content=True, answer=None, pipelining=True):
         self.keep_content = keep_content
         self.answer = answer
@@ -38,7 +47,7 @@ class SmtpSink:
         self.accepted = []  # (recipient, message-id, raw bytes or None)
         self.refused = 0
         self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller = None
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
@@ -57,11 +66,14 @@ class SmtpSink:
         return "250 2.0.0 Accepted"
 
     def start(self):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
         return self
 
     def stop(self):
-        self.controller.stop()
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     def __enter__(self):
         return self.start()
@@ -72,8 +84,23 @@ class SmtpSink:
     def recipients(self):
         return Counter(recipient for recipient, _, _ in self.accepted)
 
+    @property
+    def messages(self):
+        """Every accepted message, parsed, once per recipient."""
+        return [message_from_bytes(raw, policy=default) for _, _, raw in self.accepted]
+
     def messages_to(self, recipient):
         return [message_from_bytes(raw, policy=default) for to, _, raw in self.accepted if to == recipient]
+
+    def wait_for(self, predicate, timeout=30):
+        """The accepted messages that match `predicate`, as soon as there is one."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [message for message in self.messages if predicate(message)]
+            if found:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"no such mail within {timeout}s; got {[m['Subject'] for m in self.messages]}")
 
 
 def _message_id(raw):
@@ -91,3 +118,11 @@ def use_sink(settings, sink):
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = ""
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """Shop mail goes over SMTP to a real local server."""
+    with SmtpSink() as sink:
+        use_sink(settings, sink)
+        yield sink

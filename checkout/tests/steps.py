@@ -1,0 +1,74 @@
+"""Steps shared by checkout tests: a filled basket, a guest checkout, an approved PayPal attempt.
+
+The `paypal_simulator` and `smtp_sink` fixtures come from the pytest plugins in testing/.
+"""
+
+from urllib.parse import urlsplit
+
+from django.urls import reverse
+
+ADDRESS = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "line1": "1 Example Street",
+    "line4": "Berlin",
+    "postcode": "10115",
+    "country": "DE",
+}
+
+
+def add_to_basket(client, book, quantity=1):
+    response = client.post(reverse("basket:add", kwargs={"pk": book.product.pk}), {"quantity": quantity})
+    assert response.status_code in (200, 302), response.status_code
+    return response
+
+
+def checkout_to_paypal(client, email="ada@example.com", method_code="standard"):
+    """Guest checkout from a filled basket to the "Pay with PayPal" POST; returns PayPal's approve URL."""
+    response = client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
+    assert response.status_code == 302, response.content[:500]
+    response = client.post(reverse("checkout:shipping-address"), ADDRESS)
+    assert response.status_code == 302, response.content[:2000]
+    response = client.post(reverse("checkout:shipping-method"), {"method_code": method_code})
+    assert response.status_code == 302, response.content[:2000]
+    response = client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert response.status_code == 302, response.content[:3000]
+    return response["Location"]
+
+
+def local_path(url):
+    parts = urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def approved_attempt(book, simulator, quantity=1, approve=True):
+    """A buyer's frozen basket with a PayPal order created by the shop and approved at the simulator."""
+    from oscar.core.loading import get_class, get_model
+
+    from checkout.paypal import facade
+
+    basket = get_model("basket", "Basket").objects.create()
+    basket.strategy = get_class("partner.strategy", "Selector")().strategy()
+    basket.add_product(book.product, quantity)
+    address = get_model("order", "ShippingAddress")(
+        **{key: value for key, value in ADDRESS.items() if key != "country"}, country_id=ADDRESS["country"]
+    )
+    methods = get_class("shipping.repository", "Repository")().get_shipping_methods(basket)
+    method = next(m for m in methods if m.code == "standard")
+    charge = method.calculate(basket)
+    basket.freeze()
+    attempt, _ = facade.start_payment(
+        basket=basket,
+        user=None,
+        guest_email="buyer@example.com",
+        order_number=facade.next_order_number(basket),
+        shipping_address=address,
+        shipping_method=method,
+        shipping_charge=charge,
+        order_total=get_class("checkout.calculators", "OrderTotalCalculator")().calculate(basket, charge),
+        return_url="http://testserver/checkout/paypal/return/",
+        cancel_url="http://testserver/checkout/paypal/cancel/",
+    )
+    if approve:
+        simulator.approve(attempt.paypal_order_id)
+    return attempt
