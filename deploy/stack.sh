@@ -8,6 +8,10 @@
 #
 # DATABASE_URL / REDIS_URL: used when set; otherwise a private PostgreSQL (port 5439) and Redis
 # (port 6389) are started under var/stack and stopped again by stack-stop.
+# PayPal: with PAYPAL_MODE=sandbox|live and PAYPAL_CLIENT_ID/PAYPAL_CLIENT_SECRET, real PayPal and
+# bookshop.settings.production. Otherwise the PayPal simulator runs as a supervisord program on
+# 127.0.0.1:8090 and the site uses bookshop.settings.stack_demo: checkout works offline, and no
+# real money moves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,11 +21,14 @@ export BOOKSHOP_LOG_DIR="$BOOKSHOP_DIR/var/log"
 export BOOKSHOP_ENV_FILE="$BOOKSHOP_STATE_DIR/stack.env"
 PUBLIC=127.0.0.1:8080
 PURGE=127.0.0.1:8081
+PAYPAL_SIMULATOR=127.0.0.1:8090
 PG_PORT=5439
 REDIS_PORT=6389
 PG_DIR="$BOOKSHOP_STATE_DIR/postgres"
 SUPERVISOR_CONF="$BOOKSHOP_DIR/deploy/supervisor/stack.conf"
 PY="$BOOKSHOP_DIR/.venv/bin/python"
+# stack.conf's extra supervisor programs: the PayPal simulator when there is no real PayPal.
+export BOOKSHOP_STACK_EXTRA_PROGRAMS=""
 
 supervisorctl_() { supervisorctl -c "$SUPERVISOR_CONF" "$@"; }
 
@@ -56,6 +63,34 @@ start() {
   fi
   command -v nginx >/dev/null && command -v supervisord >/dev/null || {
     echo "Needs Debian packages: apt-get install nginx libnginx-mod-http-cache-purge supervisor postgresql redis-server"; exit 1; }
+  # Which PayPal, decided before anything starts, so a wrong setting changes nothing.
+  local settings paypal_env paypal_summary
+  case "${PAYPAL_MODE:-simulator}" in
+    simulator)
+      settings=bookshop.settings.stack_demo
+      BOOKSHOP_STACK_EXTRA_PROGRAMS=paypal-simulator.conf
+      paypal_env="PAYPAL_MODE=simulator
+PAYPAL_API_BASE=http://$PAYPAL_SIMULATOR
+PAYPAL_CLIENT_ID=stack-demo-client
+PAYPAL_CLIENT_SECRET=stack-demo-secret
+PAYPAL_WEBHOOK_ID=WH-STACK-DEMO"
+      paypal_summary="PayPal: simulator at http://$PAYPAL_SIMULATOR (demo settings $settings) — no real money" ;;
+    sandbox | live)
+      if [ -z "${PAYPAL_CLIENT_ID:-}" ] || [ -z "${PAYPAL_CLIENT_SECRET:-}" ]; then
+        echo "PAYPAL_MODE=$PAYPAL_MODE needs PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET;" \
+          "leave PAYPAL_MODE unset for the offline PayPal simulator."; exit 1
+      fi
+      settings=bookshop.settings.production
+      paypal_env="PAYPAL_MODE=$PAYPAL_MODE"
+      local name
+      for name in PAYPAL_CLIENT_ID PAYPAL_CLIENT_SECRET PAYPAL_WEBHOOK_ID; do
+        [ -n "${!name:-}" ] && paypal_env+=$'\n'"$(printf '%s=%q' "$name" "${!name}")"
+      done
+      paypal_summary="PayPal: $PAYPAL_MODE (client $PAYPAL_CLIENT_ID, settings $settings) — real PayPal" ;;
+    *)
+      echo "PAYPAL_MODE=$PAYPAL_MODE: use sandbox or live (with PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET)," \
+        "or leave it unset for the offline PayPal simulator."; exit 1 ;;
+  esac
   mkdir -p "$BOOKSHOP_STATE_DIR" "$BOOKSHOP_LOG_DIR"
   : > "$BOOKSHOP_STATE_DIR/started"
   local database_url="${DATABASE_URL:-}" redis_url="${REDIS_URL:-}"
@@ -66,7 +101,7 @@ start() {
   local secret_file="$BOOKSHOP_STATE_DIR/secret_key"
   [ -s "$secret_file" ] || "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" > "$secret_file"
   cat > "$BOOKSHOP_ENV_FILE" <<ENV
-DJANGO_SETTINGS_MODULE=bookshop.settings.production
+DJANGO_SETTINGS_MODULE=$settings
 SECRET_KEY=$(cat "$secret_file")
 DATABASE_URL=$database_url
 REDIS_URL=$redis_url
@@ -75,7 +110,7 @@ SITE_BASE_URL=http://$PUBLIC
 EDGE_CACHE_NODES=http://$PUBLIC
 EDGE_CACHE_PURGE_URLS=http://$PURGE
 EDGE_CACHE_UPSTREAMS=127.0.0.1:8001,127.0.0.1:8002
-PAYPAL_MODE=${PAYPAL_MODE:-sandbox}
+$paypal_env
 # Plain HTTP on loopback: no HTTPS redirect, HSTS or Secure-only cookies.
 SECURE_SSL_REDIRECT=0
 SECURE_HSTS_SECONDS=0
@@ -83,9 +118,9 @@ SECURE_COOKIES=0
 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 BOOKSHOP_LOG_DIR=$BOOKSHOP_LOG_DIR
 ENV
-  # Settings the operator exported (PayPal sandbox credentials, SMTP...) are passed on.
+  # SMTP settings the operator exported are passed on.
   local name
-  for name in PAYPAL_CLIENT_ID PAYPAL_CLIENT_SECRET PAYPAL_WEBHOOK_ID EMAIL_HOST EMAIL_PORT EMAIL_HOST_USER EMAIL_HOST_PASSWORD; do
+  for name in EMAIL_HOST EMAIL_PORT EMAIL_HOST_USER EMAIL_HOST_PASSWORD; do
     [ -n "${!name:-}" ] && printf '%s=%q\n' "$name" "${!name}" >> "$BOOKSHOP_ENV_FILE"
   done
   # Loading data before nginx runs: nothing is cached yet, so nothing to purge.
@@ -106,6 +141,9 @@ ENV
     curl -fsS -o /dev/null "http://$PUBLIC/_/health" 2>/dev/null && break; sleep 1
   done
   curl -fsS "http://$PUBLIC/_/health"; echo
+  if [ -n "$BOOKSHOP_STACK_EXTRA_PROGRAMS" ] && ! curl -fsS -o /dev/null "http://$PAYPAL_SIMULATOR/_sim/state"; then
+    echo "The PayPal simulator does not answer on $PAYPAL_SIMULATOR: see $BOOKSHOP_LOG_DIR/supervisor-paypal-simulator.log"
+  fi
   cat <<EOF_URLS
 
   Shop (through the nginx page cache): http://$PUBLIC/
@@ -113,6 +151,7 @@ ENV
   Oscar dashboard:                      http://$PUBLIC/dashboard/
   Health:                               http://$PUBLIC/_/health
   Logs:                                 $BOOKSHOP_LOG_DIR/
+  $paypal_summary
   make stack-status   processes, memory and CPU;   make stack-stop   stops all of it
 
 EOF_URLS
@@ -140,6 +179,7 @@ status() {
     echo "The stack is not running (make stack)."; return 0
   fi
   supervisorctl_ status || true
+  grep -E '^(DJANGO_SETTINGS_MODULE|PAYPAL_MODE|PAYPAL_API_BASE)=' "$BOOKSHOP_ENV_FILE" || true
   echo
   # Every process of the stack: supervisord, its programs and their children (workers).
   local pids; pids="$(supervisorctl_ pid) $(supervisorctl_ pid all | tr '\n' ' ')"
