@@ -57,40 +57,44 @@ start_private_redis() {
   echo "redis" >> "$BOOKSHOP_STATE_DIR/started"
 }
 
-start() {
-  if [ -S "$BOOKSHOP_STATE_DIR/supervisor.sock" ] && supervisorctl_ pid >/dev/null 2>&1; then
-    echo "The stack is already running (make stack-status, make stack-stop)."; exit 1
-  fi
-  command -v nginx >/dev/null && command -v supervisord >/dev/null || {
-    echo "Needs Debian packages: apt-get install nginx libnginx-mod-http-cache-purge supervisor postgresql redis-server"; exit 1; }
-  # Which PayPal, decided before anything starts, so a wrong setting changes nothing.
-  local settings paypal_env paypal_summary
+# Which PayPal: sets SETTINGS, PAYPAL_ENV (env file lines) and PAYPAL_SUMMARY, or refuses.
+choose_paypal() {
   case "${PAYPAL_MODE:-simulator}" in
     simulator)
-      settings=bookshop.settings.stack_demo
+      SETTINGS=bookshop.settings.stack_demo
       BOOKSHOP_STACK_EXTRA_PROGRAMS=paypal-simulator.conf
-      paypal_env="PAYPAL_MODE=simulator
+      PAYPAL_ENV="PAYPAL_MODE=simulator
 PAYPAL_API_BASE=http://$PAYPAL_SIMULATOR
 PAYPAL_CLIENT_ID=stack-demo-client
 PAYPAL_CLIENT_SECRET=stack-demo-secret
 PAYPAL_WEBHOOK_ID=WH-STACK-DEMO"
-      paypal_summary="PayPal: simulator at http://$PAYPAL_SIMULATOR (demo settings $settings) — no real money" ;;
+      PAYPAL_SUMMARY="PayPal: simulator at http://$PAYPAL_SIMULATOR (demo settings $SETTINGS) — no real money" ;;
     sandbox | live)
       if [ -z "${PAYPAL_CLIENT_ID:-}" ] || [ -z "${PAYPAL_CLIENT_SECRET:-}" ]; then
         echo "PAYPAL_MODE=$PAYPAL_MODE needs PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET;" \
           "leave PAYPAL_MODE unset for the offline PayPal simulator."; exit 1
       fi
-      settings=bookshop.settings.production
-      paypal_env="PAYPAL_MODE=$PAYPAL_MODE"
+      SETTINGS=bookshop.settings.production
+      PAYPAL_ENV="PAYPAL_MODE=$PAYPAL_MODE"
       local name
       for name in PAYPAL_CLIENT_ID PAYPAL_CLIENT_SECRET PAYPAL_WEBHOOK_ID; do
-        [ -n "${!name:-}" ] && paypal_env+=$'\n'"$(printf '%s=%q' "$name" "${!name}")"
+        [ -n "${!name:-}" ] && PAYPAL_ENV+=$'\n'"$(printf '%s=%q' "$name" "${!name}")"
       done
-      paypal_summary="PayPal: $PAYPAL_MODE (client $PAYPAL_CLIENT_ID, settings $settings) — real PayPal" ;;
+      PAYPAL_SUMMARY="PayPal: $PAYPAL_MODE (client $PAYPAL_CLIENT_ID, settings $SETTINGS) — real PayPal" ;;
     *)
       echo "PAYPAL_MODE=$PAYPAL_MODE: use sandbox or live (with PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET)," \
         "or leave it unset for the offline PayPal simulator."; exit 1 ;;
   esac
+}
+
+start() {
+  # Decided before anything starts, so a wrong PayPal setting changes nothing.
+  choose_paypal
+  if [ -S "$BOOKSHOP_STATE_DIR/supervisor.sock" ] && supervisorctl_ pid >/dev/null 2>&1; then
+    echo "The stack is already running (make stack-status, make stack-stop)."; exit 1
+  fi
+  command -v nginx >/dev/null && command -v supervisord >/dev/null || {
+    echo "Needs Debian packages: apt-get install nginx libnginx-mod-http-cache-purge supervisor postgresql redis-server"; exit 1; }
   mkdir -p "$BOOKSHOP_STATE_DIR" "$BOOKSHOP_LOG_DIR"
   : > "$BOOKSHOP_STATE_DIR/started"
   local database_url="${DATABASE_URL:-}" redis_url="${REDIS_URL:-}"
@@ -101,7 +105,7 @@ PAYPAL_WEBHOOK_ID=WH-STACK-DEMO"
   local secret_file="$BOOKSHOP_STATE_DIR/secret_key"
   [ -s "$secret_file" ] || "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" > "$secret_file"
   cat > "$BOOKSHOP_ENV_FILE" <<ENV
-DJANGO_SETTINGS_MODULE=$settings
+DJANGO_SETTINGS_MODULE=$SETTINGS
 SECRET_KEY=$(cat "$secret_file")
 DATABASE_URL=$database_url
 REDIS_URL=$redis_url
@@ -110,7 +114,7 @@ SITE_BASE_URL=http://$PUBLIC
 EDGE_CACHE_NODES=http://$PUBLIC
 EDGE_CACHE_PURGE_URLS=http://$PURGE
 EDGE_CACHE_UPSTREAMS=127.0.0.1:8001,127.0.0.1:8002
-$paypal_env
+$PAYPAL_ENV
 # Plain HTTP on loopback: no HTTPS redirect, HSTS or Secure-only cookies.
 SECURE_SSL_REDIRECT=0
 SECURE_HSTS_SECONDS=0
@@ -151,7 +155,7 @@ ENV
   Oscar dashboard:                      http://$PUBLIC/dashboard/
   Health:                               http://$PUBLIC/_/health
   Logs:                                 $BOOKSHOP_LOG_DIR/
-  $paypal_summary
+  $PAYPAL_SUMMARY
   make stack-status   processes, memory and CPU;   make stack-stop   stops all of it
 
 EOF_URLS
