@@ -40,7 +40,8 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## stack: the production topology on this machine (nginx :8080 with page cache, 2 gunicorn nodes,
-## Celery worker and beat under supervisord; PostgreSQL/Redis from DATABASE_URL/REDIS_URL or private).
+## Celery worker and beat under supervisord; PostgreSQL/Redis from DATABASE_URL/REDIS_URL or private;
+## PayPal: the simulator on 127.0.0.1:8090 unless PAYPAL_MODE=sandbox|live and credentials are set).
 stack: setup
 	deploy/stack.sh start
 

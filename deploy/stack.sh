@@ -8,6 +8,10 @@
 #
 # DATABASE_URL / REDIS_URL: used when set; otherwise a private PostgreSQL (port 5439) and Redis
 # (port 6389) are started under var/stack and stopped again by stack-stop.
+# PayPal: with PAYPAL_MODE=sandbox|live and PAYPAL_CLIENT_ID/PAYPAL_CLIENT_SECRET, real PayPal and
+# bookshop.settings.production. Otherwise the PayPal simulator runs as a supervisord program on
+# 127.0.0.1:8090 and the site uses bookshop.settings.stack_demo: checkout works offline, and no
+# real money moves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,11 +21,14 @@ export BOOKSHOP_LOG_DIR="$BOOKSHOP_DIR/var/log"
 export BOOKSHOP_ENV_FILE="$BOOKSHOP_STATE_DIR/stack.env"
 PUBLIC=127.0.0.1:8080
 PURGE=127.0.0.1:8081
+PAYPAL_SIMULATOR=127.0.0.1:8090
 PG_PORT=5439
 REDIS_PORT=6389
 PG_DIR="$BOOKSHOP_STATE_DIR/postgres"
 SUPERVISOR_CONF="$BOOKSHOP_DIR/deploy/supervisor/stack.conf"
 PY="$BOOKSHOP_DIR/.venv/bin/python"
+# stack.conf's extra supervisor programs: the PayPal simulator when there is no real PayPal.
+export BOOKSHOP_STACK_EXTRA_PROGRAMS=""
 
 supervisorctl_() { supervisorctl -c "$SUPERVISOR_CONF" "$@"; }
 
@@ -50,7 +57,39 @@ start_private_redis() {
   echo "redis" >> "$BOOKSHOP_STATE_DIR/started"
 }
 
+# Which PayPal: sets SETTINGS, PAYPAL_ENV (env file lines) and PAYPAL_SUMMARY, or refuses.
+choose_paypal() {
+  case "${PAYPAL_MODE:-simulator}" in
+    simulator)
+      SETTINGS=bookshop.settings.stack_demo
+      BOOKSHOP_STACK_EXTRA_PROGRAMS=paypal-simulator.conf
+      PAYPAL_ENV="PAYPAL_MODE=simulator
+PAYPAL_API_BASE=http://$PAYPAL_SIMULATOR
+PAYPAL_CLIENT_ID=stack-demo-client
+PAYPAL_CLIENT_SECRET=stack-demo-secret
+PAYPAL_WEBHOOK_ID=WH-STACK-DEMO"
+      PAYPAL_SUMMARY="PayPal: simulator at http://$PAYPAL_SIMULATOR (demo settings $SETTINGS) — no real money" ;;
+    sandbox | live)
+      if [ -z "${PAYPAL_CLIENT_ID:-}" ] || [ -z "${PAYPAL_CLIENT_SECRET:-}" ]; then
+        echo "PAYPAL_MODE=$PAYPAL_MODE needs PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET;" \
+          "leave PAYPAL_MODE unset for the offline PayPal simulator."; exit 1
+      fi
+      SETTINGS=bookshop.settings.production
+      PAYPAL_ENV="PAYPAL_MODE=$PAYPAL_MODE"
+      local name
+      for name in PAYPAL_CLIENT_ID PAYPAL_CLIENT_SECRET PAYPAL_WEBHOOK_ID; do
+        [ -n "${!name:-}" ] && PAYPAL_ENV+=$'\n'"$(printf '%s=%q' "$name" "${!name}")"
+      done
+      PAYPAL_SUMMARY="PayPal: $PAYPAL_MODE (client $PAYPAL_CLIENT_ID, settings $SETTINGS) — real PayPal" ;;
+    *)
+      echo "PAYPAL_MODE=$PAYPAL_MODE: use sandbox or live (with PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET)," \
+        "or leave it unset for the offline PayPal simulator."; exit 1 ;;
+  esac
+}
+
 start() {
+  # Decided before anything starts, so a wrong PayPal setting changes nothing.
+  choose_paypal
   if [ -S "$BOOKSHOP_STATE_DIR/supervisor.sock" ] && supervisorctl_ pid >/dev/null 2>&1; then
     echo "The stack is already running (make stack-status, make stack-stop)."; exit 1
   fi
@@ -66,7 +105,7 @@ start() {
   local secret_file="$BOOKSHOP_STATE_DIR/secret_key"
   [ -s "$secret_file" ] || "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" > "$secret_file"
   cat > "$BOOKSHOP_ENV_FILE" <<ENV
-DJANGO_SETTINGS_MODULE=bookshop.settings.production
+DJANGO_SETTINGS_MODULE=$SETTINGS
 SECRET_KEY=$(cat "$secret_file")
 DATABASE_URL=$database_url
 REDIS_URL=$redis_url
@@ -75,7 +114,7 @@ SITE_BASE_URL=http://$PUBLIC
 EDGE_CACHE_NODES=http://$PUBLIC
 EDGE_CACHE_PURGE_URLS=http://$PURGE
 EDGE_CACHE_UPSTREAMS=127.0.0.1:8001,127.0.0.1:8002
-PAYPAL_MODE=${PAYPAL_MODE:-sandbox}
+$PAYPAL_ENV
 # Plain HTTP on loopback: no HTTPS redirect, HSTS or Secure-only cookies.
 SECURE_SSL_REDIRECT=0
 SECURE_HSTS_SECONDS=0
@@ -83,9 +122,9 @@ SECURE_COOKIES=0
 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 BOOKSHOP_LOG_DIR=$BOOKSHOP_LOG_DIR
 ENV
-  # Settings the operator exported (PayPal sandbox credentials, SMTP...) are passed on.
+  # SMTP settings the operator exported are passed on.
   local name
-  for name in PAYPAL_CLIENT_ID PAYPAL_CLIENT_SECRET PAYPAL_WEBHOOK_ID EMAIL_HOST EMAIL_PORT EMAIL_HOST_USER EMAIL_HOST_PASSWORD; do
+  for name in EMAIL_HOST EMAIL_PORT EMAIL_HOST_USER EMAIL_HOST_PASSWORD; do
     [ -n "${!name:-}" ] && printf '%s=%q\n' "$name" "${!name}" >> "$BOOKSHOP_ENV_FILE"
   done
   # Loading data before nginx runs: nothing is cached yet, so nothing to purge.
@@ -106,6 +145,9 @@ ENV
     curl -fsS -o /dev/null "http://$PUBLIC/_/health" 2>/dev/null && break; sleep 1
   done
   curl -fsS "http://$PUBLIC/_/health"; echo
+  if [ -n "$BOOKSHOP_STACK_EXTRA_PROGRAMS" ] && ! curl -fsS -o /dev/null "http://$PAYPAL_SIMULATOR/_sim/state"; then
+    echo "The PayPal simulator does not answer on $PAYPAL_SIMULATOR: see $BOOKSHOP_LOG_DIR/supervisor-paypal-simulator.log"
+  fi
   cat <<EOF_URLS
 
   Shop (through the nginx page cache): http://$PUBLIC/
@@ -113,6 +155,7 @@ ENV
   Oscar dashboard:                      http://$PUBLIC/dashboard/
   Health:                               http://$PUBLIC/_/health
   Logs:                                 $BOOKSHOP_LOG_DIR/
+  $PAYPAL_SUMMARY
   make stack-status   processes, memory and CPU;   make stack-stop   stops all of it
 
 EOF_URLS
@@ -140,6 +183,7 @@ status() {
     echo "The stack is not running (make stack)."; return 0
   fi
   supervisorctl_ status || true
+  grep -E '^(DJANGO_SETTINGS_MODULE|PAYPAL_MODE|PAYPAL_API_BASE)=' "$BOOKSHOP_ENV_FILE" || true
   echo
   # Every process of the stack: supervisord, its programs and their children (workers).
   local pids; pids="$(supervisorctl_ pid) $(supervisorctl_ pid all | tr '\n' ' ')"

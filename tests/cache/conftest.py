@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import override_settings
 
 from conftest import require_service
+from testing.celery_workers import database_url
 from testing.edge_stack import EdgeStack
 from testing.factories import make_home
 
@@ -24,12 +25,6 @@ MAIN_STACK_PORT = PORT_BASE
 REDIS_DOWN_STACK_PORT = PORT_BASE + 40
 PRIVATE_REDIS_PORT = PORT_BASE + 39
 TEST_WSGI_APP = "tests.cache.wsgi:application"
-
-
-def database_url():
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def django_env(redis_url=None):
