@@ -9,7 +9,7 @@ from django.test import Client
 
 from catalogue.pages import BookPage
 from catalogue.tests.factories import make_book, make_category, make_home
-from home import page_cache
+from edgecache import page_cache
 from home.models import HomePage
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import requests
 from django.contrib.auth import get_user_model
 
 from catalogue.tests.factories import make_book, make_category
-from home.caching import PERSONAL_MARKER_COOKIE
+from edgecache.caching import PERSONAL_MARKER_COOKIE
 from tests.cache.shoppers import add_to_basket, signed_in_session
 
 pytestmark = [pytest.mark.services]
