@@ -118,6 +118,6 @@ def fresh_shared_page_cache():
     """Each test starts from its own database, so no page stored by an earlier test may be served."""
     from django.core.cache import cache
 
-    from home.page_cache import PAGES_VERSION
+    from edgecache.page_cache import PAGES_VERSION
 
     cache.delete(PAGES_VERSION)

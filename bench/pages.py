@@ -17,7 +17,7 @@ production settings plus one bare view (site/bookshop/settings/bench.py), persis
 - search latency p95: one client, one request at a time (service time), and under wrk's load.
 Each URL is fetched once before its wrk run, so the caches are warm, as in production between
 catalogue changes. Two passes, each with its own gunicorn:
-1. as in production: anonymous pages come from the shared page cache (home/page_cache.py);
+1. as in production: anonymous pages come from the shared page cache (edgecache/page_cache.py);
 2. with SHARED_PAGE_CACHE=0: every request is rendered (fragment caches still warm), which is
    what a page costs right after a change, and what every search for a new query costs.
 If the home page has no blocks yet, it gets a hero, 8 featured books and a "new in" block.

@@ -30,9 +30,10 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from catalogue.blocks import BookBodyBlock
 from catalogue.editor_forms import BookPageForm
+from catalogue.fragments import related_books_fragment, shelf_fragment
 from catalogue.isbn import normalise_isbn
-from home.blocks import BookBodyBlock
 
 
 @register_snippet
@@ -144,7 +145,6 @@ class CategoryPage(MirroredInOscar, Page):
     def shelf_html(self, request, sort, in_stock_only, page_number):
         """The books part of the page (count, cards, page links), cached until the catalogue
         changes (catalogue.fragments): counting and sorting a big shelf is most of the page's cost."""
-        from catalogue.fragments import shelf_fragment
 
         def render():
             books = Paginator(self.book_ids(sort, in_stock_only), self.BOOKS_PER_PAGE).get_page(page_number)
@@ -170,7 +170,7 @@ def book_card_prefetches():
 @dataclass(frozen=True)
 class BookCard:
     """What a book card shows, as plain values. Search results keep them in the cache per book
-    version (`catalogue.fragments.book_cards`), so a search for a new query renders its cards
+    version (`catalogue.search.book_cards`), so a search for a new query renders its cards
     without loading books, renditions, stock records and authors."""
 
     url: str
@@ -369,7 +369,6 @@ class BookPage(MirroredInOscar, Page):
 
     def related_html(self, request):
         """The "More like this" section, cached until the catalogue changes (catalogue.fragments)."""
-        from catalogue.fragments import related_books_fragment
 
         def render():
             books = self.related_books()

@@ -5,6 +5,7 @@ PostgreSQL, FTS5 on SQLite). The page answers at /search/, the URL Oscar's own s
 the header form and Oscar's templates (`{% url 'search:search' %}`) land here.
 """
 
+from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,11 +13,11 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 
-from catalogue.fragments import book_cards
+from catalogue.fragments import book_version_key
 from catalogue.isbn import normalise_isbn
 from catalogue.pages import Author, BookPage
-from home.caching import cache_at_edge
-from home.models import HomePage
+from edgecache.caching import cache_at_edge
+from edgecache.versions import FRAGMENT_SECONDS, current_versions
 
 MAX_QUERY_LENGTH = 200
 BOOKS_PER_PAGE = 20
@@ -44,6 +45,22 @@ def matching_books(query):
         # Any spelling of an ISBN (hyphens, ISBN-10) finds the book it names.
         return books.filter(isbn=isbn).order_by("pk")
     return books.search(query)
+
+
+def book_cards(ids, request):
+    """The cards of the live books among `ids`, in that order: from the cache where it holds the
+    book's current version, otherwise loaded in one go (`BookPage.objects.cards`) and stored.
+    Values rather than HTML, since the page highlights the query in them."""
+    versions = current_versions([book_version_key(book_id) for book_id in ids])
+    keys = {book_id: f"card:{book_id}:{version}" for book_id, version in zip(ids, versions, strict=True)}
+    stored = cache.get_many(list(keys.values()))
+    cards = {book_id: stored[key] for book_id, key in keys.items() if key in stored}
+    missing = [book_id for book_id in ids if book_id not in cards]
+    if missing:
+        loaded = {book.pk: book.card(request) for book in BookPage.objects.cards(missing)}
+        cache.set_many({keys[book_id]: card for book_id, card in loaded.items()}, FRAGMENT_SECONDS)
+        cards.update(loaded)
+    return [cards[book_id] for book_id in ids if book_id in cards]
 
 
 class ResultsPage:
@@ -89,10 +106,19 @@ def page_number(request):
         return 1
 
 
+def is_site_root_type(model):
+    """A page type that can only sit at the top of the tree: a site's home page."""
+    return model.allowed_parent_page_models() == [Page]
+
+
 def content_page_models():
     """Page types searched as "pages": all but books (listed apart), the home page and the bare
     Page. Naming the types lets PostgreSQL filter early: `not_type(BookPage)` was 3-6x slower."""
-    return [model for model in get_page_models() if model is not Page and not issubclass(model, (BookPage, HomePage))]
+    return [
+        model
+        for model in get_page_models()
+        if model is not Page and not issubclass(model, BookPage) and not is_site_root_type(model)
+    ]
 
 
 @require_GET

@@ -7,9 +7,13 @@ from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps import Sitemap as WagtailPageSitemap
 
 from catalogue.pages import Author
+from edgecache.caching import private_path_prefixes
 
-# Personal or transactional pages, and search results (endless, thin), stay out of indexes.
-DISALLOWED = ["/admin/", "/django-admin/", "/dashboard/", "/basket/", "/checkout/", "/accounts/", "/search/", "/_/"]
+
+def disallowed_paths():
+    """Personal or transactional pages (the same the edge cache never shares), and search results
+    (endless, thin), stay out of indexes."""
+    return [*private_path_prefixes(), "/search/"]
 
 
 class AuthorSitemap(Sitemap):
@@ -25,6 +29,6 @@ SITEMAPS = {"pages": WagtailPageSitemap, "authors": AuthorSitemap}
 
 @require_GET
 def robots_txt(request):
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED)]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed_paths())]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

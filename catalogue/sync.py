@@ -11,10 +11,8 @@ Price and stock stay in Oscar.
 
 from django.core.cache import cache
 from django.db import connection
-from django.dispatch import receiver
 from oscar.checks import use_productcategory_materialised_view
 from oscar.core.loading import get_model
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from catalogue.pages import BookPage, CategoryPage
 from catalogue.stock import write_stockrecord
@@ -110,28 +108,25 @@ def move_category(page):
     refresh_category_hierarchy()
 
 
-@receiver(page_published)
-def mirror_published_page(sender, instance, **kwargs):
-    if isinstance(instance, BookPage):
-        sync_book(instance)
-    elif isinstance(instance, CategoryPage):
-        sync_category(instance)
+def mirror_published_page(page):
+    if isinstance(page, BookPage):
+        sync_book(page)
+    elif isinstance(page, CategoryPage):
+        sync_category(page)
 
 
-@receiver(page_unpublished)
-def hide_unpublished_page(sender, instance, **kwargs):
+def hide_unpublished_page(page):
     """An unpublished book is not purchasable; `catalogue.partner.strategy` enforces it in Oscar."""
-    if isinstance(instance, BookPage) and instance.product_id:
-        Product.objects.filter(pk=instance.product_id).update(is_public=False)
-    elif isinstance(instance, CategoryPage) and instance.oscar_category_id:
-        Category.objects.filter(pk=instance.oscar_category_id).update(is_public=False)
+    if isinstance(page, BookPage) and page.product_id:
+        Product.objects.filter(pk=page.product_id).update(is_public=False)
+    elif isinstance(page, CategoryPage) and page.oscar_category_id:
+        Category.objects.filter(pk=page.oscar_category_id).update(is_public=False)
 
 
-@receiver(post_page_move)
-def follow_page_move(sender, instance, parent_page_before, parent_page_after, **kwargs):
+def follow_page_move(moved, parent_page_before, parent_page_after):
     if parent_page_before.pk == parent_page_after.pk:
         return
-    page = instance.specific
+    page = moved.specific
     if isinstance(page, CategoryPage):
         move_category(page)
     elif isinstance(page, BookPage) and page.product_id:

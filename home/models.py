@@ -17,6 +17,8 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("body")]
     max_count = 1
+    # Only under the tree's root: the site's home page (search tells content pages apart by this).
+    parent_page_types = ["wagtailcore.Page"]
     template = "home/home_page.html"
 
     def route(self, request, path_components):

@@ -6,7 +6,7 @@ from bookshop.celery_app import app
 
 EXPECTED_JOBS = {
     "checkout.tasks.reconcile_payments",  # paid-but-unplaced orders are completed or refunded
-    "home.tasks.warm_page_cache",  # purged and top pages are re-fetched into nginx
+    "edgecache.tasks.warm_page_cache",  # purged and top pages are re-fetched into nginx
     "newsletters.tasks.resume_newsletter_sends",  # scheduled and interrupted sends go out
 }
 

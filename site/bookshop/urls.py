@@ -16,7 +16,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from catalogue import search as catalogue_search
 from catalogue import seo as catalogue_seo
 from catalogue import views as catalogue_views
-from home import views as home_views
+from edgecache import views as edge_views
 
 # Oscar's root URL only redirects to OSCAR_HOMEPAGE; the Wagtail home page owns "/" instead.
 oscar_urls = [pattern for pattern in apps.get_app_config("oscar").urls[0] if str(pattern.pattern) != ""]
@@ -41,9 +41,9 @@ urlpatterns = [
     path("authors/<slug:slug>/", catalogue_views.author_detail, name="catalogue-author"),
     path("newsletters/", include("newsletters.urls")),
     # /_/: small uncached endpoints behind cached pages.
-    path("_/csrf/", home_views.csrf_token, name="csrf-token"),
-    path("_/me/", home_views.personal_header, name="personal-header"),
-    path("_/health", home_views.health, name="health"),
+    path("_/csrf/", edge_views.csrf_token, name="csrf-token"),
+    path("_/me/", edge_views.personal_header, name="personal-header"),
+    path("_/health", edge_views.health, name="health"),
     path("", include(oscar_urls)),
 ]
 

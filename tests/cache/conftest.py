@@ -78,7 +78,7 @@ def edge(shop_db, nginx_path):
     purge_settings = override_settings(
         EDGE_CACHE_NODES=[stack.url("")],
         EDGE_CACHE_PURGE_URLS=[stack.purge_url],
-        WAGTAILFRONTENDCACHE={"nginx-1": {"BACKEND": "home.purge.NginxPurgeBackend", "LOCATION": stack.purge_url}},
+        WAGTAILFRONTENDCACHE={"nginx-1": {"BACKEND": "edgecache.purge.NginxPurgeBackend", "LOCATION": stack.purge_url}},
     )
     stack.start()
     purge_settings.enable()

@@ -107,7 +107,7 @@ def test_a_page_that_would_leak_is_refused_with_the_reason(rf, spoil, reason):
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpResponse
 
-    from home.caching import refusal_reason
+    from edgecache.caching import refusal_reason
 
     request = rf.get("/some-book/")
     request.user = AnonymousUser()

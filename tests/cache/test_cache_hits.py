@@ -4,7 +4,7 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 
-from home.caching import PERSONAL_MARKER_COOKIE
+from edgecache.caching import PERSONAL_MARKER_COOKIE
 from testing.factories import make_book, make_category
 from tests.cache.shoppers import add_to_basket, signed_in_session
 

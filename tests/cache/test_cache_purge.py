@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from catalogue.stock import write_stockrecord
-from home.purge import take_recently_purged
+from edgecache.purge import take_recently_purged
 from testing.factories import make_book, make_category
 from tests.cache.conftest import PORT_BASE
 from tests.cache.shoppers import fetch_csrf_token, form_fields, signed_in_session
@@ -139,8 +139,8 @@ def test_a_dead_nginx_never_blocks_a_publish(fresh_edge, shelf):
     black_hole.bind(("127.0.0.1", PORT_BASE + 9))
     black_hole.listen(50)
     nodes = {
-        "nginx-1": {"BACKEND": "home.purge.NginxPurgeBackend", "LOCATION": fresh_edge.purge_url},
-        "nginx-dead": {"BACKEND": "home.purge.NginxPurgeBackend", "LOCATION": f"http://127.0.0.1:{PORT_BASE + 9}"},
+        "nginx-1": {"BACKEND": "edgecache.purge.NginxPurgeBackend", "LOCATION": fresh_edge.purge_url},
+        "nginx-dead": {"BACKEND": "edgecache.purge.NginxPurgeBackend", "LOCATION": f"http://127.0.0.1:{PORT_BASE + 9}"},
     }
     try:
         with override_settings(WAGTAILFRONTENDCACHE=nodes, EDGE_CACHE_PURGE_TIMEOUT=0.5):

@@ -16,8 +16,8 @@ from django.utils.text import slugify
 from catalogue.covers import create_cover_image
 from catalogue.isbn import normalise_isbn
 from catalogue.pages import Author, BookAuthor, BookPage, CategoryPage
+from catalogue.progress import ProgressBar
 from catalogue.stock import write_stockrecord
-from home.progress import ProgressBar
 
 REQUIRED_COLUMNS = {"isbn", "title", "authors", "category", "price", "stock"}
 FORMATS = {choice for choice, _ in BookPage.FORMAT_CHOICES}

@@ -36,7 +36,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # Our apps first, so their templates and static files win.
+    # Our apps first, so their templates and static files win. The edge cache comes first of
+    # all: its page reactions run before the apps' own (edgecache/reactions.py).
+    "edgecache.apps.EdgeCacheConfig",
     "bookshop",  # the project package: its management commands (generate_diagrams)
     "home",
     "newsletters",
@@ -111,9 +113,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves stored anonymous pages before sessions, auth and the basket are touched; stores the
     # responses EdgeCacheMiddleware marked shared.
-    "home.page_cache.SharedPageCacheMiddleware",
+    "edgecache.page_cache.SharedPageCacheMiddleware",
     # Above the session, CSRF, messages, auth and basket middleware, so it sees their cookies.
-    "home.caching.EdgeCacheMiddleware",
+    "edgecache.caching.EdgeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -294,7 +296,7 @@ OSCAR_THUMBNAILER = "catalogue.thumbnails.BookCoverThumbnailer"
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
-# The nginx page cache (docs/design.md §4, home/caching.py). Seconds nginx keeps an anonymous page,
+# The nginx page cache (docs/design.md §4, edgecache/caching.py). Seconds nginx keeps an anonymous page,
 # by Wagtail page model label or by the name given to @cache_at_edge; purges keep long ones fresh.
 EDGE_CACHE_TTLS = {
     "home.HomePage": 120,
@@ -303,7 +305,7 @@ EDGE_CACHE_TTLS = {
     "search": 30,
     "default": 600,
 }
-# Anonymous pages nginx may share are also kept in the cache for every node (home/page_cache.py).
+# Anonymous pages nginx may share are also kept in the cache for every node (edgecache/page_cache.py).
 SHARED_PAGE_CACHE = env_bool("SHARED_PAGE_CACHE", True)
 # The query parameters the shop's pages read (search, shelf sorting, filtering and paging).
 SHARED_PAGE_CACHE_QUERY_PARAMS = {"q", "page", "sort", "in_stock"}
@@ -324,11 +326,11 @@ EDGE_CACHE_PURGE_URLS = env_list("EDGE_CACHE_PURGE_URLS")
 EDGE_CACHE_UPSTREAMS = env_list("EDGE_CACHE_UPSTREAMS", "127.0.0.1:8001,127.0.0.1:8002")
 EDGE_CACHE_PURGE_TIMEOUT = float(env("EDGE_CACHE_PURGE_TIMEOUT", "1.0"))
 EDGE_CACHE_NODE_RETRY_AFTER = 30  # seconds a node that did not answer a purge is skipped
-# Wagtail's frontend-cache backends, driven by home.purge on commit. The app itself is not
+# Wagtail's frontend-cache backends, driven by edgecache.purge on commit. The app itself is not
 # installed: its publish handlers purge inside the transaction (django-tasks 0.12 has no
 # on-commit enqueue), and a visitor could re-cache the old page before the commit.
 WAGTAILFRONTENDCACHE = {
-    f"nginx-{number}": {"BACKEND": "home.purge.NginxPurgeBackend", "LOCATION": location}
+    f"nginx-{number}": {"BACKEND": "edgecache.purge.NginxPurgeBackend", "LOCATION": location}
     for number, location in enumerate(EDGE_CACHE_PURGE_URLS, start=1)
 }
 # Cached pages carry no CSRF token: a no-JS add-to-basket gets a confirm form, not a bare 403.
@@ -338,7 +340,7 @@ OSCAR_COOKIES_DELETE_ON_LOGOUT = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F4
 # Every periodic job, in one place (seconds between runs).
 CELERY_BEAT_SCHEDULE = {
     # Refreshes purged URLs and the top of the sitemap on every nginx node.
-    "warm-page-cache": {"task": "home.tasks.warm_page_cache", "schedule": 300.0},
+    "warm-page-cache": {"task": "edgecache.tasks.warm_page_cache", "schedule": 300.0},
     # Starts scheduled newsletters that are due and resumes interrupted sends.
     "resume-newsletter-sends": {"task": "newsletters.tasks.resume_newsletter_sends", "schedule": 60.0},
     # Completes or refunds PayPal attempts left paid but unplaced.

@@ -16,8 +16,7 @@ from wagtail.models import Page, Site
 
 from catalogue.covers import create_cover_image
 from catalogue.pages import Author, BookPage, CategoryPage
-from home.models import HomePage
-from home.progress import ProgressBar
+from catalogue.progress import ProgressBar
 from testing.bulk_books import BulkBookWriter, NewBook, isbn13
 
 # 979-8-9 is unassigned in the demo fixtures and the test factories.
@@ -85,10 +84,16 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Added {books} books; {BookPage.objects.count()} in the catalogue."))
 
     def ensure_shelves(self):
-        """The leaf CategoryPages the books go on, created and published when missing."""
-        home = HomePage.objects.first()
+        """The leaf CategoryPages the books go on, created and published when missing, under the
+        home page (the page type CategoryPage names as its parent, besides itself)."""
+        home_page_model = next(
+            model for model in CategoryPage.allowed_parent_page_models() if model is not CategoryPage
+        )
+        home = home_page_model.objects.first()
         if home is None:
-            home = Page.get_first_root_node().add_child(instance=HomePage(title="Folio Books", slug="folio-books"))
+            home = Page.get_first_root_node().add_child(
+                instance=home_page_model(title="Folio Books", slug="folio-books")
+            )
             Site.objects.update_or_create(
                 is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
             )

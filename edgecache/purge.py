@@ -1,10 +1,10 @@
 """Purging the nginx page cache when content, prices or stock change (docs/design.md §4.5).
 
 Purges go through Wagtail's frontend cache backends, `WAGTAILFRONTENDCACHE`: one entry per nginx
-node, each pointing at that node's loopback purge listener. The receivers here purge a published
-or unpublished page with its parents and listings (its live ancestors, the home page included),
-the old URLs after a move or slug change, and the book pages behind Oscar's stock records,
-products and categories. URLs are collected per transaction and sent once
+node, each pointing at that node's loopback purge listener. Which URLs a change touches is said by
+the reactions to it: edgecache/reactions.py for any page (the page, its variants, its listings,
+its old URLs after a move or slug change), catalogue/reactions.py for the book pages behind
+Oscar's stock records, products and categories. URLs are collected per transaction and sent once
 it commits, so a rolled-back edit purges nothing and a purge never races the write.
 
 A purge is a short HTTP request with a timeout. A node that fails to answer is skipped for
@@ -22,21 +22,11 @@ from urllib.request import urlopen
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
-from oscar.core.loading import get_model
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 logger = logging.getLogger("bookshop.edge_cache")
-
-StockRecord = get_model("partner", "StockRecord")
-Product = get_model("catalogue", "Product")
-ProductCategory = get_model("catalogue", "ProductCategory")
-Category = get_model("catalogue", "Category")
 
 RECENTLY_PURGED_KEY = "edge-cache:recently-purged"
 _unreachable_until = {}
@@ -132,74 +122,3 @@ def page_and_variant_urls(page):
 def subtree_urls(page):
     """Current URLs of a live page and its live descendants, before a move or slug change."""
     return [page.get_full_url()] + [child.get_full_url() for child in page.get_descendants().live()]
-
-
-# Wagtail pages ---------------------------------------------------------------------------
-
-
-@receiver(page_published)
-@receiver(page_unpublished)
-def purge_published_page(sender, instance, **kwargs):
-    purge_on_commit(page_and_variant_urls(instance) + listing_urls(instance))
-
-
-@receiver(pre_save)
-def purge_old_urls_on_slug_change(sender, instance, **kwargs):
-    if not isinstance(instance, Page) or instance.pk is None or kwargs.get("raw"):
-        return
-    update_fields = kwargs.get("update_fields")
-    if update_fields is not None and not {"slug", "url_path"} & set(update_fields):
-        return
-    stored = Page.objects.filter(pk=instance.pk).only("url_path", "live").first()
-    if stored is not None and stored.live and stored.url_path != instance.url_path:
-        purge_on_commit(subtree_urls(stored))
-
-
-@receiver(pre_page_move)
-def purge_old_urls_on_move(sender, instance, parent_page_before, **kwargs):
-    if instance.live:
-        purge_on_commit(subtree_urls(instance) + listing_urls(instance))
-
-
-@receiver(post_page_move)
-def purge_new_listings_on_move(sender, instance, **kwargs):
-    instance.refresh_from_db()
-    if instance.live:
-        purge_on_commit(subtree_urls(instance) + listing_urls(instance))
-
-
-# Oscar: price, stock, product and category changes ---------------------------------------
-
-
-def book_urls(product):
-    """The book page of a product (or of its parent) and every page that lists it."""
-    if product.is_child:
-        product = product.parent
-    book = getattr(product, "book_page", None)
-    if book is None or not book.live:
-        return []
-    return [book.get_full_url()] + listing_urls(book)
-
-
-@receiver(post_save, sender=StockRecord)
-@receiver(post_delete, sender=StockRecord)
-@receiver(post_save, sender=ProductCategory)
-@receiver(post_delete, sender=ProductCategory)
-def purge_book_of_changed_record(sender, instance, **kwargs):
-    # Stock records hold price and availability; category links decide the listings. Oscar's
-    # allocate/consume/cancel use queryset.update() but send post_save by hand.
-    product = Product.objects.filter(pk=instance.product_id).first()
-    if product is not None:
-        purge_on_commit(book_urls(product))
-
-
-@receiver(post_save, sender=Product)
-def purge_book_on_product_change(sender, instance, **kwargs):
-    purge_on_commit(book_urls(instance))
-
-
-@receiver(post_save, sender=Category)
-def purge_category_page(sender, instance, **kwargs):
-    category_page = getattr(instance, "category_page", None)
-    if category_page is not None and category_page.live:
-        purge_on_commit([category_page.get_full_url()] + listing_urls(category_page))

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template import Context, Engine
 
-from home.caching import personal_cookie_names, private_path_prefixes
+from edgecache.caching import personal_cookie_names, private_path_prefixes
 
 DEPLOY_DIR = Path(settings.BASE_DIR) / "deploy" / "nginx"
 DEFAULT_PUBLIC = "http://127.0.0.1:8080"

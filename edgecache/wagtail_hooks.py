@@ -1,8 +1,8 @@
-"""Wagtail pages opt in to the nginx page cache by page type (home/caching.py)."""
+"""Wagtail pages opt in to the nginx page cache by page type (edgecache/caching.py)."""
 
 from wagtail import hooks
 
-from home.caching import opt_in
+from edgecache.caching import opt_in
 
 
 @hooks.register("before_serve_page")

@@ -1,11 +1,12 @@
 """Rendered anonymous pages, shared by every gunicorn node through the cache (Redis in production).
 
 nginx keeps pages per node and learns of a change only through a purge; this cache sits under it,
-in front of the views, and sees every change at once: its keys carry the versions that catalogue
-and page changes bump (catalogue/fragments.py, plus `PAGES_VERSION` here), so a stored page is
-never found again once anything it shows may have changed.
+in front of the views, and sees every change at once: its keys carry the versions that page
+changes bump (`PAGES_VERSION`, edgecache/reactions.py) and those the apps declare with
+`pages_depend_on` (the catalogue's, catalogue/apps.py), so a stored page is never found again once
+anything it shows may have changed.
 
-It stores exactly what the edge contract lets nginx share (home/caching.py): a GET answered 200
+It stores exactly what the edge contract lets nginx share (edgecache/caching.py): a GET answered 200
 and marked shared by EdgeCacheMiddleware, for a request without personal cookies or an
 Authorization header, and for no longer than the page's `s-maxage`. A hit skips sessions, CSRF,
 authentication, the basket and the view, so it costs two cache reads.
@@ -28,20 +29,22 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.http import HttpResponse
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from catalogue.fragments import CATALOGUE_VERSION, SHELVES_VERSION, bump, current_versions
-from home.caching import has_personal_cookie, private_path_prefixes, shared_ttl
+from edgecache.caching import has_personal_cookie, private_path_prefixes, shared_ttl
+from edgecache.versions import current_versions
 
 PAGES_VERSION = "pages-version"
-VERSION_KEYS = [CATALOGUE_VERSION, SHELVES_VERSION, PAGES_VERSION]
+_version_keys = [PAGES_VERSION]
 HIT_HEADER = "X-Page-Cache"
 # Longer than any rendering takes; only a crashed rendering leaves it to expire.
 RENDER_LOCK_SECONDS = 30
+
+
+def pages_depend_on(*version_keys):
+    """Declare versions that any stored page may show (an app's, from its AppConfig.ready): a
+    bump of one of them makes every stored page a miss."""
+    _version_keys.extend(key for key in version_keys if key not in _version_keys)
 
 
 def _may_share(request):
@@ -55,7 +58,7 @@ def _may_share(request):
 
 def _key(request):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha1(repr((address, current_versions(VERSION_KEYS))).encode()).hexdigest()
+    digest = hashlib.sha1(repr((address, current_versions(_version_keys))).encode()).hexdigest()
     return f"shared-page:{digest}"
 
 
@@ -114,16 +117,3 @@ class SharedPageCacheMiddleware:
             if stored is not None:
                 cache.delete(_render_lock(key))
         return response
-
-
-@receiver(page_published)
-@receiver(page_unpublished)
-@receiver(post_page_move)
-def page_changed(sender, **kwargs):
-    bump(PAGES_VERSION)
-
-
-@receiver(post_delete)
-def page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        bump(PAGES_VERSION)

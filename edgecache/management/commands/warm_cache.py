@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from home.warming import traffic_hit_rate, urls_to_warm, warm
+from edgecache.warming import traffic_hit_rate, urls_to_warm, warm
 
 
 class Command(BaseCommand):

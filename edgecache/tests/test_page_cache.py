@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from catalogue.pages import BookPage
-from home import page_cache
+from edgecache import page_cache
 from home.models import HomePage
 from testing.factories import make_book, make_category, make_home
 

@@ -5,7 +5,7 @@ bypasses its cache whenever a request carries one of `personal_cookie_names()`. 
 decides which responses get that mark:
 
 * Wagtail pages opt in by page type (`EDGE_CACHE_TTLS`, set by the `before_serve_page` hook in
-  home/wagtail_hooks.py); other views opt in with `@cache_at_edge("search")`.
+  edgecache/wagtail_hooks.py); other views opt in with `@cache_at_edge("search")`.
 * An opted-in response is marked only when it is provably anonymous: a GET or HEAD without
   personal cookies, status 200, no cookie set, no CSRF token used, no `private`/`no-store` from
   the view, and no `Vary` beyond Cookie and Accept-Encoding. Otherwise the reason is logged.

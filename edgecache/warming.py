@@ -1,6 +1,6 @@
 """Keeping the nginx page cache warm (docs/design.md §4.6, docs/nginx-cache.md §8).
 
-The URLs come from the purge log (`home.purge.remember_purged`) and from the top of the
+The URLs come from the purge log (`edgecache.purge.remember_purged`) and from the top of the
 sitemap. Each is fetched on every nginx node directly (`EDGE_CACHE_NODES`), with the public Host,
 no cookies and `X-Cache-Refresh: 1`, which nginx honours from trusted addresses only: the entry
 is replaced in place, so visitors never meet a MISS. A plain GET then checks that the node
@@ -19,7 +19,7 @@ import requests
 from django.conf import settings
 from wagtail.models import Site
 
-from home.purge import take_recently_purged
+from edgecache.purge import take_recently_purged
 
 logger = logging.getLogger("bookshop.edge_cache")
 SITEMAP_NAMESPACE = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -1,18 +1,18 @@
-"""Periodic jobs of the site shell (scheduled by CELERY_BEAT_SCHEDULE in settings)."""
+"""Periodic jobs of the edge cache (scheduled by CELERY_BEAT_SCHEDULE in settings)."""
 
 import logging
 
 from celery import shared_task
 from django.conf import settings
 
-from home.warming import urls_to_warm, warm
+from edgecache.warming import urls_to_warm, warm
 
 logger = logging.getLogger("bookshop.edge_cache")
 
 
 @shared_task
 def warm_page_cache(top=50):
-    """Refresh purged and top sitemap URLs on every nginx node (see home.warming)."""
+    """Refresh purged and top sitemap URLs on every nginx node (see edgecache.warming)."""
     if not settings.EDGE_CACHE_NODES:
         return {}
     reports = warm(urls_to_warm(top))
