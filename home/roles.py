@@ -2,12 +2,21 @@
 
 `ensure_roles()` brings the groups to the rights below and says what it changed, so a database
 made before a right existed gets it on the next `load_demo_data`, and a second run changes nothing.
+Moderation is a switch (`manage.py moderation on|off`) that `ensure_roles()` leaves as it finds it.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 SHOP_STAFF = "Shop staff"
 # Wagtail's installer creates these two groups with rights on the root page.
@@ -38,8 +47,10 @@ SHOP_STAFF_PERMISSIONS = {
 }
 
 # On the root page, so over the whole tree: books, categories, the home page and the other pages.
-# Publishing needs no second person; a shop that wants one assigns the moderation workflow.
-EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+# Editors publish without a second person unless moderation is switched on, which takes "publish"
+# away: Wagtail offers Publish next to "Submit to …" to anyone who may publish.
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+EDITOR_PUBLISH = "publish_page"
 EDITOR_PERMISSIONS = {
     "wagtailadmin": ["access_admin"],
     "catalogue": ["view_author", "add_author", "change_author"],
@@ -78,16 +89,17 @@ def grant_pages(group, codenames, page):
 
 
 def ensure_moderation_workflow(moderators):
-    """The workflow a shop can switch on, kept off the page tree: the demo's editors publish directly."""
+    """The workflow a shop can switch on, with its one task: a moderator approves."""
     workflow, created = Workflow.objects.get_or_create(name=MODERATION_WORKFLOW)
-    changes = ["workflow created"] if created else []
     if created:
         task = GroupApprovalTask.objects.create(name=MODERATION_WORKFLOW)
         task.groups.add(moderators)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    # Only the installer's assignment to the root: one a shop made on its own pages stays.
-    unassigned, _ = WorkflowPage.objects.filter(workflow=workflow, page__depth=1).delete()
-    return changes + (["workflow taken off the page tree"] if unassigned else [])
+    return workflow
+
+
+def moderation_is_on():
+    return WorkflowPage.objects.filter(workflow__name=MODERATION_WORKFLOW).exists()
 
 
 @transaction.atomic
@@ -97,11 +109,33 @@ def ensure_roles():
     shop_staff = Group.objects.get_or_create(name=SHOP_STAFF)[0]
     editors = Group.objects.get_or_create(name=EDITORS)[0]
     moderators = Group.objects.get_or_create(name=MODERATORS)[0]
+    workflow = ensure_moderation_workflow(moderators)
+    # Wagtail's installer puts the whole tree under the workflow, at the root page; a shop that
+    # switches moderation on assigns it to its home page, which stays.
+    installer_default, _ = WorkflowPage.objects.filter(workflow=workflow, page=root).delete()
+    editor_pages = EDITOR_PAGE_PERMISSIONS + ([] if moderation_is_on() else [EDITOR_PUBLISH])
     changes = {
         SHOP_STAFF: grant(shop_staff, SHOP_STAFF_PERMISSIONS, exactly=True),
-        EDITORS: grant(editors, EDITOR_PERMISSIONS) + grant_pages(editors, EDITOR_PAGE_PERMISSIONS, root),
+        EDITORS: grant(editors, EDITOR_PERMISSIONS) + grant_pages(editors, editor_pages, root),
         MODERATORS: grant(moderators, MODERATOR_PERMISSIONS)
         + grant_pages(moderators, MODERATOR_PAGE_PERMISSIONS, root)
-        + ensure_moderation_workflow(moderators),
+        + (["moderation switched off (the installer's default)"] if installer_default else []),
     }
     return [f"{group}: {change}" for group, group_changes in changes.items() for change in group_changes]
+
+
+@transaction.atomic
+def switch_moderation(on):
+    """On: every page under the home page needs a moderator's approval, and editors submit instead
+    of publishing. Off: editors publish directly again."""
+    ensure_roles()
+    root = Page.get_first_root_node()
+    editors = Group.objects.get(name=EDITORS)
+    workflow = Workflow.objects.get(name=MODERATION_WORKFLOW)
+    if on:
+        home = Site.objects.get(is_default_site=True).root_page
+        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+        GroupPagePermission.objects.filter(group=editors, page=root, permission__codename=EDITOR_PUBLISH).delete()
+    else:
+        WorkflowPage.objects.filter(workflow=workflow).delete()
+        grant_pages(editors, [EDITOR_PUBLISH], root)

@@ -6,6 +6,7 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 from oscar.core.loading import get_model
 from wagtail.models import Page, Workflow, WorkflowPage, WorkflowState
@@ -144,11 +145,12 @@ def test_editor_publishes_a_new_book_straight_away_and_it_can_be_bought(client, 
 
 def test_moderator_approves_what_an_editor_submits_once_the_shop_switches_moderation_on(client, shop):
     book = make_book(shop, title="Emma", price="9.50", stock=4)
-    WorkflowPage.objects.create(page=make_home(), workflow=Workflow.objects.get(name=MODERATION_WORKFLOW))
+    call_command("moderation", "on", stdout=io.StringIO())
     edit_book = reverse("wagtailadmin_pages:edit", args=[book.pk])
 
     admin_sign_in(client, "editor")
-    assert f"Submit to {MODERATION_WORKFLOW}" in client.get(edit_book).content.decode()
+    editor_form = client.get(edit_book).content.decode()
+    assert f"Submit to {MODERATION_WORKFLOW}" in editor_form and 'name="action-publish"' not in editor_form
     form = book_form(book, title="Emma: A Novel")
     form["action-submit"] = "action-submit"
     assert client.post(edit_book, form).status_code == 302
@@ -239,10 +241,17 @@ def test_an_older_demo_database_gets_the_roles_and_a_second_run_changes_nothing(
     assert [line for line in second_run.getvalue().splitlines() if not line.startswith("Newsletters:")] == []
 
 
-def test_a_shop_that_switched_moderation_on_keeps_it(shop):
-    home = make_home()
-    WorkflowPage.objects.create(page=home, workflow=Workflow.objects.get(name=MODERATION_WORKFLOW))
+def test_moderation_switched_on_stays_on_when_the_demo_is_loaded_again_and_switches_off(shop):
+    book = make_book(shop, title="Persuasion")
+    editor = get_user_model().objects.get(username="editor")
+    call_command("moderation", "on", stdout=io.StringIO())
 
     ensure_demo_logins(io.StringIO())
 
-    assert home.get_workflow().name == MODERATION_WORKFLOW
+    assert book.get_workflow().name == MODERATION_WORKFLOW
+    assert not book.permissions_for_user(editor).can_publish()
+    status = io.StringIO()
+    call_command("moderation", "off", stdout=status)
+    editor = get_user_model().objects.get(pk=editor.pk)  # Wagtail caches page rights per user object
+    assert book.get_workflow() is None and book.permissions_for_user(editor).can_publish()
+    assert "editors publish directly" in status.getvalue()
