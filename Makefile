@@ -29,9 +29,10 @@ demo: setup
 ## run: the embedded site (SQLite, no services, PayPal simulator) with demo data.
 run: demo
 	@echo ""
-	@echo "  Shop:             http://$(HOST):$(PORT)/"
-	@echo "  Wagtail admin:    http://$(HOST):$(PORT)/admin/      (editor, marketer or admin)"
-	@echo "  Oscar dashboard:  http://$(HOST):$(PORT)/dashboard/  (staff or admin)"
+	@echo "  Shop:             http://$(HOST):$(PORT)/            (customer@folio-books.example)"
+	@echo "  Wagtail admin:    http://$(HOST):$(PORT)/admin/      (editor, moderator, marketer or admin)"
+	@echo "  Oscar dashboard:  http://$(HOST):$(PORT)/dashboard/  (staff@folio-books.example or admin@folio-books.example)"
+	@echo "  Passwords: <name>-demo-pass, e.g. editor-demo-pass. What each login can do: README.md."
 	@echo ""
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site as DjangoSite
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -17,18 +17,47 @@ from wagtail.models import Page, Site
 
 from catalogue.pages import BookPage, CategoryPage
 from home.models import HomePage
+from home.roles import EDITORS, MODERATORS, SHOP_STAFF, ensure_roles
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
-# Development-only logins, printed by `make run` and listed in the README.
+# Development-only logins, one per role, printed by `make run` and listed in the README.
 DEMO_USERS = [
     # username, email, password, is_superuser, is_staff, groups
-    ("editor", "editor@folio-books.example", "editor-demo-pass", False, False, ["Editors"]),
-    ("marketer", "marketer@folio-books.example", "marketer-demo-pass", False, False, ["Marketers"]),
-    ("staff", "staff@folio-books.example", "staff-demo-pass", False, True, []),
     ("customer", "customer@folio-books.example", "customer-demo-pass", False, False, []),
+    ("editor", "editor@folio-books.example", "editor-demo-pass", False, False, [EDITORS]),
+    ("moderator", "moderator@folio-books.example", "moderator-demo-pass", False, False, [MODERATORS]),
+    ("marketer", "marketer@folio-books.example", "marketer-demo-pass", False, False, ["Marketers"]),
+    ("staff", "staff@folio-books.example", "staff-demo-pass", False, True, [SHOP_STAFF]),
     ("admin", "admin@folio-books.example", "admin-demo-pass", True, True, []),
 ]
+
+
+def ensure_demo_logins(stdout):
+    """The roles with their rights, then one login per role in its group. A demo database made
+    before a role existed has its users moved into their groups."""
+    for change in ensure_roles():
+        stdout.write(f"Roles: {change}.\n")
+    call_command("setup_newsletters", stdout=stdout)  # the Marketers group and its rights
+    User = get_user_model()
+    for username, email, password, is_superuser, is_staff, group_names in DEMO_USERS:
+        groups = set(Group.objects.filter(name__in=group_names))
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=username,
+                email=email,
+                password=password,
+                is_superuser=is_superuser,
+                is_staff=is_staff,
+                first_name=username.capitalize(),
+                last_name="Demo",
+            )
+            user.groups.set(groups)
+            stdout.write(f"Created demo user {username}.\n")
+        elif set(user.groups.all()) != groups:
+            user.groups.set(groups)
+            stdout.write(f"Demo user {username}: now in {', '.join(group_names) or 'no group'}.\n")
 
 
 class Command(BaseCommand):
@@ -42,8 +71,7 @@ class Command(BaseCommand):
         call_command("import_books", str(FIXTURES / "books.csv"), stdout=self.stdout, stderr=self.stderr)
         with transaction.atomic():
             self.ensure_home_page_blocks(home)
-            self.ensure_users()
-        call_command("setup_newsletters", stdout=self.stdout, stderr=self.stderr)
+            ensure_demo_logins(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (development only):"))
         for username, email, password, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<9} {email:<30} password: {password}")
@@ -107,24 +135,3 @@ class Command(BaseCommand):
         ]
         home.save_revision().publish()
         self.stdout.write("Filled the home page.")
-
-    def ensure_users(self):
-        editors, _ = Group.objects.get_or_create(name="Editors")
-        marketers, _ = Group.objects.get_or_create(name="Marketers")
-        admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-        marketers.permissions.add(admin_access)
-        User = get_user_model()
-        for username, email, password, is_superuser, is_staff, groups in DEMO_USERS:
-            if User.objects.filter(username=username).exists():
-                continue
-            user = User.objects.create_user(
-                username=username,
-                email=email,
-                password=password,
-                is_superuser=is_superuser,
-                is_staff=is_staff,
-                first_name=username.capitalize(),
-                last_name="Demo",
-            )
-            user.groups.set(Group.objects.filter(name__in=groups))
-            self.stdout.write(f"Created demo user {username}.")
