@@ -12,14 +12,13 @@ from oscar.core.loading import get_model
 from wagtail.models import Page, Workflow, WorkflowPage, WorkflowState
 
 from catalogue.pages import BookPage
-from catalogue.tests.factories import make_book, make_category, make_home
 from catalogue.tests.test_editor_stock import book_form
 from checkout.paypal import facade
-from checkout.tests.fixtures import ADDRESS, add_to_basket, approve_at_paypal, approved_attempt, local_path
-from checkout.tests.fixtures import paypal_simulator as paypal_simulator
+from checkout.tests.steps import ADDRESS, add_to_basket, approved_attempt, local_path
 from home.management.commands.load_demo_data import DEMO_USERS, ensure_demo_logins
 from home.roles import MODERATION_WORKFLOW
-from newsletters.tests.factories import make_newsletter
+from testing.factories import make_book, make_category, make_home, make_newsletter
+from testing.paypal import approve_at_paypal
 
 Order = get_model("order", "Order")
 LOGINS = {username: (email, password) for username, email, password, *_ in DEMO_USERS}
