@@ -93,15 +93,24 @@ def approved_attempt(book, simulator, quantity=1, approve=True):
     """A buyer's frozen basket with a PayPal order created by the shop and approved at the simulator."""
     from oscar.core.loading import get_class, get_model
 
-    from checkout.paypal import facade
-
     basket = get_model("basket", "Basket").objects.create()
     basket.strategy = get_class("partner.strategy", "Selector")().strategy()
     basket.add_product(book.product, quantity)
     address = get_model("order", "ShippingAddress")(
         **{key: value for key, value in ADDRESS.items() if key != "country"}, country_id=ADDRESS["country"]
     )
-    method = next(m for m in facade.Repository().get_shipping_methods(basket) if m.code == "standard")
+    attempt = started_attempt(basket, address)
+    if approve:
+        simulator.approve(attempt.paypal_order_id)
+    return attempt
+
+
+def started_attempt(basket, shipping_address, method_code="standard"):
+    """The shop freezes a guest's basket and creates its PayPal order (not approved yet)."""
+    from checkout.paypal import facade
+
+    facade.Applicator().apply(basket)
+    method = next(m for m in facade.Repository().get_shipping_methods(basket) if m.code == method_code)
     charge = method.calculate(basket)
     basket.freeze()
     attempt, _ = facade.start_payment(
@@ -109,15 +118,13 @@ def approved_attempt(book, simulator, quantity=1, approve=True):
         user=None,
         guest_email="buyer@example.com",
         order_number=facade.next_order_number(basket),
-        shipping_address=address,
+        shipping_address=shipping_address,
         shipping_method=method,
         shipping_charge=charge,
         order_total=facade.OrderTotalCalculator().calculate(basket, charge),
         return_url="http://testserver/checkout/paypal/return/",
         cancel_url="http://testserver/checkout/paypal/cancel/",
     )
-    if approve:
-        simulator.approve(attempt.paypal_order_id)
     return attempt
 
 
