@@ -83,11 +83,12 @@ def documented_issues(spec_name, method, path, status):
     """{issue: description} that the spec lists for this answer; empty when it lists none."""
     schema = response_schema(spec_name, method, path, status)
     issues = {}
-    for part, _ in composed(schema, registry().resolver()):
-        detail = ((part.get("properties") or {}).get("issue") or {}).get("enum")
-        description = ((part.get("properties") or {}).get("description") or {}).get("enum")
-        if detail and description:
-            issues[detail[0]] = description[0]
+    for error, resolver in composed(schema, registry().resolver()):
+        details = (error.get("properties") or {}).get("details") or {}
+        for detail, _ in composed(details.get("items") or {}, resolver):
+            properties = detail.get("properties") or {}
+            if "enum" in properties.get("issue", {}) and "enum" in properties.get("description", {}):
+                issues[properties["issue"]["enum"][0]] = properties["description"]["enum"][0]
     return issues
 
 
