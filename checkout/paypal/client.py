@@ -30,7 +30,8 @@ PaymentError, UnableToTakePayment = get_classes("payment.exceptions", ["PaymentE
 API_BASES = {"sandbox": "https://api-m.sandbox.paypal.com", "live": "https://api-m.paypal.com"}
 TOKEN_REFRESH_MARGIN_SECONDS = 300
 
-# What the buyer reads for each PayPal issue; anything else gets the generic PaymentError text.
+# What the buyer (or, for refunds, staff) reads for each PayPal 422 issue; anything else gets the
+# generic PaymentError text. checkout/tests/test_paypal_contract.py checks each name is in PayPal's spec.
 DECLINE_MESSAGES = {
     "INSTRUMENT_DECLINED": "PayPal declined this payment method. Nothing was charged; please try another way to pay.",
     "PAYER_ACTION_REQUIRED": "PayPal needs you to choose another way to pay. Nothing was charged.",
@@ -41,6 +42,16 @@ DECLINE_MESSAGES = {
     "COMPLIANCE_VIOLATION": "PayPal could not take this payment. Nothing was charged.",
     "MAX_NUMBER_OF_PAYMENT_ATTEMPTS_EXCEEDED": "Too many payment attempts. Nothing was charged.",
     "ORDER_NOT_APPROVED": "The payment was not approved at PayPal yet. Nothing was charged.",
+    # The order number was already paid at PayPal (create or capture): never a second charge for it.
+    "DUPLICATE_INVOICE_ID": "PayPal has already taken a payment for this order number, so nothing more was "
+    "charged. Your confirmation email has the order; please contact us if it has not arrived.",
+    # Refund refusals, read by staff in the dashboard.
+    "REFUND_AMOUNT_EXCEEDED": "PayPal refused the refund: it is more than what is left of the payment. "
+    "Nothing was refunded.",
+    "CAPTURE_FULLY_REFUNDED": "PayPal refused the refund: this payment is already refunded in full. "
+    "Nothing more was refunded.",
+    "PENDING_CAPTURE": "PayPal refused the refund: the payment is still pending at PayPal. Nothing was "
+    "refunded; try again once it has completed.",
 }
 GENERIC_MESSAGE = "PayPal is not reachable right now. Nothing was charged; please try again in a few minutes."
 

@@ -6,6 +6,7 @@ The `paypal_simulator` and `smtp_sink` fixtures come from the pytest plugins in 
 from urllib.parse import urlsplit
 
 from django.urls import reverse
+from oscar.core.loading import get_class, get_model
 
 ADDRESS = {
     "first_name": "Ada",
@@ -43,18 +44,25 @@ def local_path(url):
 
 def approved_attempt(book, simulator, quantity=1, approve=True):
     """A buyer's frozen basket with a PayPal order created by the shop and approved at the simulator."""
-    from oscar.core.loading import get_class, get_model
-
-    from checkout.paypal import facade
-
     basket = get_model("basket", "Basket").objects.create()
     basket.strategy = get_class("partner.strategy", "Selector")().strategy()
     basket.add_product(book.product, quantity)
     address = get_model("order", "ShippingAddress")(
         **{key: value for key, value in ADDRESS.items() if key != "country"}, country_id=ADDRESS["country"]
     )
+    attempt = started_attempt(basket, address)
+    if approve:
+        simulator.approve(attempt.paypal_order_id)
+    return attempt
+
+
+def started_attempt(basket, shipping_address, method_code="standard"):
+    """The shop freezes a guest's basket and creates its PayPal order (not approved yet)."""
+    from checkout.paypal import facade
+
+    get_class("offer.applicator", "Applicator")().apply(basket)
     methods = get_class("shipping.repository", "Repository")().get_shipping_methods(basket)
-    method = next(m for m in methods if m.code == "standard")
+    method = next(m for m in methods if m.code == method_code)
     charge = method.calculate(basket)
     basket.freeze()
     attempt, _ = facade.start_payment(
@@ -62,13 +70,11 @@ def approved_attempt(book, simulator, quantity=1, approve=True):
         user=None,
         guest_email="buyer@example.com",
         order_number=facade.next_order_number(basket),
-        shipping_address=address,
+        shipping_address=shipping_address,
         shipping_method=method,
         shipping_charge=charge,
         order_total=get_class("checkout.calculators", "OrderTotalCalculator")().calculate(basket, charge),
         return_url="http://testserver/checkout/paypal/return/",
         cancel_url="http://testserver/checkout/paypal/cancel/",
     )
-    if approve:
-        simulator.approve(attempt.paypal_order_id)
     return attempt

@@ -28,9 +28,22 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
+from checkout.paypal.simulator.contract import error_body, schema_violation
+
 ZERO_DECIMAL_CURRENCIES = {"HUF", "JPY", "TWD"}
+MAX_ORDER_VALUE = Decimal("999999999999999.99")
 CAPTURE_OUTCOMES = {"DECLINED", "PENDING", "500", "TIMEOUT", "DROP"}
 CERT_NAME = "CERT-simulator"
+# The spec operation (file, method, path) each API handler implements: its errors are worded from it.
+OPERATIONS = {
+    "create_order": ("orders", "post", "/v2/checkout/orders"),
+    "get_order": ("orders", "get", "/v2/checkout/orders/{id}"),
+    "capture_order": ("orders", "post", "/v2/checkout/orders/{id}/capture"),
+    "get_capture": ("payments", "get", "/v2/payments/captures/{capture_id}"),
+    "refund_capture": ("payments", "post", "/v2/payments/captures/{capture_id}/refund"),
+}
+REQUEST_ID_MAX_LENGTH = 108  # the spec's PayPal-Request-Id header schema
+PAYER_ID = "SMBUYERQ23456"  # PayPal's payer id pattern: 13 of [2-9A-HJ-NP-Z]
 DROP = object()  # a handler result: close the connection without answering
 
 
@@ -58,25 +71,26 @@ class SimResponse:
 
 
 class SimulatorError(Exception):
-    def __init__(self, status, name, issue, description=""):
-        super().__init__(issue)
-        self.response = SimResponse(
-            status,
-            {
-                "name": name,
-                "message": description or issue,
-                "debug_id": secrets.token_hex(7),
-                "details": [{"issue": issue, "description": description or issue}],
-            },
+    """An error answer; its body is worded as PayPal's spec words it for the operation (contract.py)."""
+
+    def __init__(self, status, issue=None, field=None):
+        super().__init__(issue or status)
+        self.status, self.issue, self.field = status, issue, field
+
+    def response(self, operation):
+        if operation is None:  # a buyer page or test control, not PayPal's API
+            return SimResponse(self.status, {"issue": self.issue, "field": self.field})
+        return SimResponse(
+            self.status, error_body(operation, self.status, self.issue, self.field, secrets.token_hex(7))
         )
 
 
-def _invalid(issue, description=""):
-    return SimulatorError(400, "INVALID_REQUEST", issue, description)
+def _invalid(issue, field=None):
+    return SimulatorError(400, issue, field)
 
 
-def _unprocessable(issue, description=""):
-    return SimulatorError(422, "UNPROCESSABLE_ENTITY", issue, description)
+def _unprocessable(issue, field=None):
+    return SimulatorError(422, issue, field)
 
 
 def paypal_id(length=17):
@@ -90,39 +104,41 @@ def now_rfc3339():
 def _money(obj, currency, where):
     """Validate a PayPal money object the way PayPal does; return its Decimal value."""
     if not isinstance(obj, dict) or "value" not in obj or "currency_code" not in obj:
-        raise _invalid("MISSING_REQUIRED_PARAMETER", f"{where} needs currency_code and value")
+        raise _invalid("MISSING_REQUIRED_PARAMETER", where)
     if obj["currency_code"] != currency:
-        raise _unprocessable("MULTI_CURRENCY_ORDER", f"{where} is in {obj['currency_code']}, not {currency}")
+        raise _unprocessable("MULTI_CURRENCY_ORDER", f"{where}/currency_code")
     value = obj["value"]
     if not isinstance(value, str):
-        raise _invalid("INVALID_PARAMETER_SYNTAX", f"{where} value must be a string")
+        raise _invalid("INVALID_PARAMETER_SYNTAX", f"{where}/value")
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        raise _invalid("INVALID_PARAMETER_SYNTAX", f"{where} value {value!r}")
+        raise _invalid("INVALID_PARAMETER_SYNTAX", f"{where}/value")
     decimals = -amount.as_tuple().exponent if "." in value else 0
     allowed = 0 if currency in ZERO_DECIMAL_CURRENCIES else 2
     if decimals > allowed:
-        raise _unprocessable("DECIMAL_PRECISION", f"{where} value {value!r} has too many decimals")
+        raise _unprocessable("DECIMAL_PRECISION", f"{where}/value")
     if amount < 0:
-        raise _unprocessable("CANNOT_BE_NEGATIVE", where)
-    if amount > Decimal("999999999999999.99"):
-        raise _unprocessable("MAX_VALUE_EXCEEDED", where)
+        raise _unprocessable("CANNOT_BE_NEGATIVE", f"{where}/value")
     return amount
 
 
 def validate_purchase_unit(unit):
     amount = unit.get("amount")
     if not isinstance(amount, dict):
-        raise _invalid("MISSING_REQUIRED_PARAMETER", "purchase_units[0].amount")
+        raise _invalid("MISSING_REQUIRED_PARAMETER", "/purchase_units/0/amount")
     currency = amount.get("currency_code")
     if not isinstance(currency, str) or len(currency) != 3:
-        raise _invalid("INVALID_CURRENCY_CODE", str(currency))
-    total = _money(amount, currency, "amount")
+        raise _unprocessable("INVALID_CURRENCY_CODE", "/purchase_units/0/amount/currency_code")
+    total = _money(amount, currency, "/purchase_units/0/amount")
     if total <= 0:
-        raise _unprocessable("CANNOT_BE_ZERO_OR_NEGATIVE", "amount")
+        raise _unprocessable("CANNOT_BE_ZERO_OR_NEGATIVE", "/purchase_units/0/amount/value")
+    if total > MAX_ORDER_VALUE:
+        raise _unprocessable("MAX_VALUE_EXCEEDED", "/purchase_units/0/amount/value")
     breakdown = amount.get("breakdown") or {}
-    parts = {key: _money(value, currency, f"breakdown.{key}") for key, value in breakdown.items()}
+    parts = {
+        key: _money(value, currency, f"/purchase_units/0/amount/breakdown/{key}") for key, value in breakdown.items()
+    }
     if parts:
         expected = (
             sum(parts.get(key, Decimal(0)) for key in ("item_total", "tax_total", "shipping", "handling", "insurance"))
@@ -130,24 +146,17 @@ def validate_purchase_unit(unit):
             - parts.get("discount", Decimal(0))
         )
         if expected != total:
-            raise _unprocessable("AMOUNT_MISMATCH", f"breakdown sums to {expected}, amount is {total}")
+            raise _unprocessable("AMOUNT_MISMATCH", "/purchase_units/0/amount/value")
     items = unit.get("items") or []
     if items:
         if "item_total" not in parts:
-            raise _unprocessable("ITEM_TOTAL_REQUIRED")
+            raise _unprocessable("ITEM_TOTAL_REQUIRED", "/purchase_units/0/amount/breakdown/item_total")
         item_sum = Decimal(0)
         for index, item in enumerate(items):
-            quantity = str(item.get("quantity", ""))
-            if not quantity.isdigit() or quantity.startswith("0") or len(quantity) > 10:
-                raise _invalid("INVALID_PARAMETER_VALUE", f"items[{index}].quantity {quantity!r}")
-            if not 1 <= len(item.get("name") or "") <= 127:
-                raise _invalid("INVALID_STRING_LENGTH", f"items[{index}].name")
-            item_sum += _money(item.get("unit_amount"), currency, f"items[{index}].unit_amount") * int(quantity)
+            unit_amount = _money(item.get("unit_amount"), currency, f"/purchase_units/0/items/{index}/unit_amount")
+            item_sum += unit_amount * int(item["quantity"])  # the request schema checked its digits
         if item_sum != parts["item_total"]:
-            raise _unprocessable("ITEM_TOTAL_MISMATCH", f"items sum to {item_sum}, item_total {parts['item_total']}")
-    for key in ("invoice_id", "custom_id"):
-        if key in unit and not 1 <= len(str(unit[key])) <= 127:
-            raise _invalid("INVALID_STRING_LENGTH", key)
+            raise _unprocessable("ITEM_TOTAL_MISMATCH", "/purchase_units/0/amount/breakdown/item_total/value")
     return total, currency
 
 
@@ -194,12 +203,13 @@ class Simulator:
         if route is None:
             return SimResponse(404, {"name": "RESOURCE_NOT_FOUND", "message": "Unknown path", "details": []})
         handler, args = route
+        operation = OPERATIONS.get(handler.__name__)
         try:
-            if not request.path.startswith(("/v1/oauth2", "/checkoutnow", "/_sim", "/v1/notifications/certs")):
+            if operation is not None:
                 self._authenticate(request)
             return handler(request, *args)
         except SimulatorError as error:
-            return error.response
+            return error.response(operation)
 
     def _route(self, request):
         parts = [part for part in request.path.split("/") if part]
@@ -234,12 +244,13 @@ class Simulator:
         auth = request.headers.get("authorization", "")
         expiry = self.tokens.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
         if expiry is None or expiry < time.time():
-            raise SimulatorError(401, "AUTHENTICATION_FAILURE", "INVALID_TOKEN", "Access Token not found in cache")
+            raise SimulatorError(401)
 
-    def _json_body(self, request, required=True):
+    def _json_body(self, request, required=True, operation=None):
+        """The request's JSON object; with `operation`, refused (400) unless it fits that request schema."""
         if not request.body.strip():
             if required:
-                raise _invalid("MALFORMED_REQUEST_JSON", "empty body")
+                raise _invalid("MALFORMED_REQUEST_JSON")
             return {}
         try:
             body = json.loads(request.body)
@@ -247,6 +258,9 @@ class Simulator:
             raise _invalid("MALFORMED_REQUEST_JSON")
         if not isinstance(body, dict):
             raise _invalid("MALFORMED_REQUEST_JSON")
+        violation = schema_violation(operation, body) if operation is not None else None
+        if violation is not None:
+            raise _invalid(*violation)
         return body
 
     def _idempotent(self, endpoint, request, work):
@@ -254,12 +268,14 @@ class Simulator:
         key = request.headers.get("paypal-request-id")
         if not key:
             return work()
+        if len(key) > REQUEST_ID_MAX_LENGTH:
+            raise _invalid("INVALID_STRING_LENGTH")
         with self.lock:
             stored = self.replays.get((endpoint, key))
             if stored is not None:
                 return SimResponse(200, stored.body)
             if (endpoint, key) in self.in_flight:
-                raise SimulatorError(409, "RESOURCE_CONFLICT", "PREVIOUS_REQUEST_IN_PROGRESS")
+                raise SimulatorError(409, "PREVIOUS_REQUEST_IN_PROGRESS")
             self.in_flight.add((endpoint, key))
         try:
             response = work()
@@ -294,16 +310,16 @@ class Simulator:
     # ----------------------------------------------------------------------------- orders
 
     def create_order(self, request):
-        body = self._json_body(request)
-        if body.get("intent") != "CAPTURE":
-            raise _invalid("INVALID_PARAMETER_VALUE", "intent must be CAPTURE here")
-        units = body.get("purchase_units")
-        if not isinstance(units, list) or len(units) != 1:
-            raise _invalid("INVALID_ARRAY_MAX_ITEMS", "exactly one purchase unit is supported")
+        body = self._json_body(request, operation=OPERATIONS["create_order"])
+        if body["intent"] != "CAPTURE":
+            raise _unprocessable("UNSUPPORTED_INTENT", "/intent")  # this simulator only captures
+        units = body["purchase_units"]
+        if len(units) != 1:
+            raise _invalid("INVALID_ARRAY_MAX_ITEMS", "/purchase_units")  # one unit is all the shop sends
         total, currency = validate_purchase_unit(units[0])
         invoice_id = units[0].get("invoice_id")
         if invoice_id and invoice_id in self.used_invoice_ids:
-            raise _unprocessable("DUPLICATE_INVOICE_ID")
+            raise _unprocessable("DUPLICATE_INVOICE_ID", "/purchase_units/0/invoice_id")
         context = (body.get("payment_source") or {}).get("paypal", {}).get("experience_context") or body.get(
             "application_context", {}
         )
@@ -328,16 +344,26 @@ class Simulator:
 
     def _order_view(self, request, order):
         view = {key: value for key, value in order.items() if not key.startswith("_")}
+        view["purchase_units"] = [self._public_unit(unit) for unit in order["purchase_units"]]
         view["links"] = [
             self._link(request, f"/v2/checkout/orders/{order['id']}", "self"),
             self._link(request, f"/checkoutnow?token={order['id']}", "payer-action"),
         ]
         return view
 
+    def _public_unit(self, unit):
+        """A snapshot of the unit as the Orders API shows it (its captures without Payments-only fields)."""
+        if "payments" not in unit:
+            return dict(unit)
+        captures = [self._public_capture(capture) for capture in unit["payments"]["captures"]]
+        for capture in captures:
+            capture.pop("supplementary_data")  # Payments v2 shows it; the Orders v2 capture schema has none
+        return dict(unit, payments={"captures": captures})
+
     def _order(self, order_id):
         order = self.orders.get(order_id)
         if order is None:
-            raise SimulatorError(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID", f"order {order_id}")
+            raise SimulatorError(404, "INVALID_RESOURCE_ID")
         return order
 
     def get_order(self, request, order_id):
@@ -345,8 +371,7 @@ class Simulator:
             return SimResponse(200, self._order_view(request, self._order(order_id)))
 
     def capture_order(self, request, order_id):
-        if request.body.strip():
-            self._json_body(request)
+        self._json_body(request, required=False, operation=OPERATIONS["capture_order"])
 
         def work():
             with self.lock:
@@ -354,13 +379,15 @@ class Simulator:
                 if order["status"] == "COMPLETED":
                     raise _unprocessable("ORDER_ALREADY_CAPTURED")
                 if order["status"] != "APPROVED":
-                    raise _unprocessable("ORDER_NOT_APPROVED", "Payer has not yet approved the Order for payment.")
+                    raise _unprocessable("ORDER_NOT_APPROVED")
+                unit = order["purchase_units"][0]
+                if unit.get("invoice_id") in self.used_invoice_ids:  # another order captured it meanwhile
+                    raise _unprocessable("DUPLICATE_INVOICE_ID")
                 outcome = self.next_capture_outcomes.pop(0) if self.next_capture_outcomes else None
                 if outcome == "500":
-                    return SimResponse(500, {"name": "INTERNAL_SERVER_ERROR", "message": "simulated", "details": []})
+                    raise SimulatorError(500)
                 if outcome == "DECLINED":
-                    raise _unprocessable("INSTRUMENT_DECLINED", "The instrument presented was declined.")
-                unit = order["purchase_units"][0]
+                    raise _unprocessable("INSTRUMENT_DECLINED")
                 capture = {
                     "id": paypal_id(),
                     "status": "PENDING" if outcome == "PENDING" else "COMPLETED",
@@ -401,17 +428,17 @@ class Simulator:
         with self.lock:
             capture = self.captures.get(capture_id)
             if capture is None:
-                raise SimulatorError(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID")
+                raise SimulatorError(404, "INVALID_RESOURCE_ID")
             return SimResponse(200, self._public_capture(capture))
 
     def refund_capture(self, request, capture_id):
-        body = self._json_body(request, required=False)
+        body = self._json_body(request, required=False, operation=OPERATIONS["refund_capture"])
 
         def work():
             with self.lock:
                 capture = self.captures.get(capture_id)
                 if capture is None:
-                    raise SimulatorError(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID")
+                    raise SimulatorError(404, "INVALID_RESOURCE_ID")
                 if capture["status"] == "PENDING":
                     raise _unprocessable("PENDING_CAPTURE")
                 currency = capture["amount"]["currency_code"]
@@ -419,13 +446,13 @@ class Simulator:
                 if remaining <= 0:
                     raise _unprocessable("CAPTURE_FULLY_REFUNDED")
                 if "amount" in body:
-                    if body["amount"].get("currency_code") != currency:
-                        raise _unprocessable("REFUND_CAPTURE_CURRENCY_MISMATCH")
-                    amount = _money(body["amount"], currency, "amount")
+                    if body["amount"]["currency_code"] != currency:
+                        raise _unprocessable("REFUND_CAPTURE_CURRENCY_MISMATCH", "/amount/currency_code")
+                    amount = _money(body["amount"], currency, "/amount")
                     if amount <= 0:
-                        raise _unprocessable("CANNOT_BE_ZERO_OR_NEGATIVE")
+                        raise _unprocessable("CANNOT_BE_ZERO_OR_NEGATIVE", "/amount/value")
                     if amount > remaining:
-                        raise _unprocessable("REFUND_AMOUNT_EXCEEDED")
+                        raise _unprocessable("REFUND_AMOUNT_EXCEEDED", "/amount/value")
                 else:
                     amount = remaining
                 refunded = Decimal(capture["_refunded"]) + amount
@@ -471,16 +498,14 @@ Cancel and return to {brand}</a></p>
             order = self._order(order_id)
             if order["status"] in {"CREATED", "PAYER_ACTION_REQUIRED"}:
                 order["status"] = "APPROVED"
-                order["payment_source"] = {
-                    "paypal": {"email_address": "buyer@example.com", "account_id": "SIMBUYER0001"}
-                }
-                order["payer"] = {"payer_id": "SIMBUYER0001", "email_address": "buyer@example.com"}
+                order["payment_source"] = {"paypal": {"email_address": "buyer@example.com", "account_id": PAYER_ID}}
+                order["payer"] = {"payer_id": PAYER_ID, "email_address": "buyer@example.com"}
             return order
 
     def approve_form(self, request):
         order_id = parse_qs(request.body.decode()).get("token", [""])[0]
         order = self.approve(order_id)
-        query = urlencode({"token": order_id, "PayerID": "SIMBUYER0001"})
+        query = urlencode({"token": order_id, "PayerID": PAYER_ID})
         return SimResponse(302, "", {"Location": f"{order['_return_url']}?{query}"})
 
     def cancel_link(self, request):
