@@ -84,7 +84,7 @@ class EventHandler(processing.EventHandler):
             lines = list(order.lines.all())
             line_quantities = [line.quantity for line in lines]
         for line, quantity in zip(lines, line_quantities, strict=True):
-            locked = Line.objects.select_for_update().select_related("stockrecord").get(pk=line.pk)
-            held = 0 if locked.allocation_cancelled or locked.stockrecord is None else locked.num_allocated
+            locked = Line.objects.select_for_update().get(pk=line.pk)
+            held = 0 if locked.allocation_cancelled or locked.stockrecord_id is None else locked.num_allocated
             if min(quantity, held) > 0:
                 yield locked, min(quantity, held)
