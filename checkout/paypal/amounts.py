@@ -11,9 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 ZERO_DECIMAL_CURRENCIES = {"HUF", "JPY", "TWD"}
 
 
+def smallest_unit(currency):
+    """One cent, or one unit of a zero-decimal currency."""
+    return Decimal("1") if currency in ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
+
+
 def quantize(amount, currency):
-    exponent = Decimal("1") if currency in ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
-    return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
+    return Decimal(amount).quantize(smallest_unit(currency), rounding=ROUND_HALF_UP)
 
 
 def money(amount, currency):

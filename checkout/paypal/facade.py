@@ -30,11 +30,15 @@ from checkout.order import placement
 from checkout.order.statuses import REFUNDED
 from checkout.paypal import amounts
 from checkout.paypal.client import PayPalClient, PayPalDeclined, PayPalUnavailable
-from checkout.paypal.source import paypal_source
+from checkout.paypal.source import paypal_source, refundable_amount, refunded_amount
 
 logger = logging.getLogger("checkout.paypal")
 
 StockRecord = get_model("partner", "StockRecord")
+Order = get_model("order", "Order")
+Transaction = get_model("payment", "Transaction")
+PaymentEvent = get_model("order", "PaymentEvent")
+PaymentEventType = get_model("order", "PaymentEventType")
 PaymentError, UnableToTakePayment = get_classes("payment.exceptions", ["PaymentError", "UnableToTakePayment"])
 
 ADDRESS_FIELDS = (
@@ -291,29 +295,83 @@ def cancel_attempt(attempt):
     return close_unapproved(attempt, PaymentAttempt.State.CANCELLED)
 
 
-def refund(order, amount, note=""):
-    """Refund `amount` of the order's PayPal capture; records Source.refund and a "Refunded" event."""
+def refund(order, amount, note="", lines=(), line_quantities=()):
+    """Refund `amount` of the order's PayPal capture; returns the PayPalRefund row.
+
+    The amount is checked against what is left (derived from the refund rows) and the new row is
+    written under the order's row lock, so of two refunds at once the second sees the first.
+    PayPal is called after that commit, with the row's id as PayPal-Request-Id.
+    """
     attempt = PaymentAttempt.objects.filter(order=order).exclude(capture_id="").first()
     if attempt is None:
         raise PaymentError("This order was not paid with PayPal, so it cannot be refunded here.")
-    source = paypal_source(order)
-    amount = amounts.quantize(amount, attempt.currency)
-    if amount <= 0 or amount > source.amount_available_for_refund:
-        raise PaymentError(f"You can refund between 0.01 and {source.amount_available_for_refund} {attempt.currency}.")
-    refund_row = PayPalRefund.objects.create(
-        order=order, capture_id=attempt.capture_id, amount=amount, currency=attempt.currency
-    )
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        amount = checked_refund_amount(amount, refundable_amount(order), attempt.currency)
+        refund_row = PayPalRefund.objects.create(
+            order=order, capture_id=attempt.capture_id, amount=amount, currency=attempt.currency
+        )
     body = {"amount": amounts.money(amount, attempt.currency)}
     if note:
         body["note_to_payer"] = note[:255]
-    result = PayPalClient().refund_capture(attempt.capture_id, body, refund_row.request_id)
+    try:
+        result = PayPalClient().refund_capture(attempt.capture_id, body, refund_row.request_id)
+    except (PayPalDeclined, PayPalUnavailable) as error:
+        raise _refund_not_made(refund_row, error) from error
     with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
         refund_row.paypal_refund_id = result.get("id")
         refund_row.status = result.get("status", "")
         refund_row.save(update_fields=["paypal_refund_id", "status"])
-        source.refund(amount, reference=refund_row.paypal_refund_id or "", status=refund_row.status)
-        placement.record_payment_event(order, REFUNDED, amount, refund_row.paypal_refund_id or "")
+        record_refund(order, refund_row, lines, line_quantities)
     return refund_row
+
+
+def checked_refund_amount(amount, refundable, currency):
+    """The amount to refund, or PaymentError saying why not; never rounded."""
+    smallest = amounts.smallest_unit(currency)
+    if refundable <= 0:
+        raise PaymentError("Nothing is left to refund on this order.")
+    limits = f"You can refund between {smallest} and {refundable} {currency}."
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise PaymentError(f"Please enter the amount as a number. {limits}")
+    if amount <= 0 or amount > refundable:
+        raise PaymentError(limits)
+    if amount != amount.quantize(smallest):
+        raise PaymentError(f"{amount} has more decimals than {currency} allows; nothing was refunded. {limits}")
+    return amount.quantize(smallest)
+
+
+def _refund_not_made(refund_row, error):
+    """The staff's message for a refund PayPal did not confirm; a refusal frees the amount again."""
+    answered = isinstance(error, PayPalDeclined) or (error.status is not None and error.status < 500)
+    if answered:
+        refund_row.status = "FAILED"
+        refund_row.save(update_fields=["status"])
+        return PaymentError(f"PayPal refused this refund ({error.issue or 'no reason given'}); no money was returned.")
+    # Unknown outcome: the row keeps counting against what is left, so a retry cannot refund twice;
+    # if PayPal did make it, its refund webhook records it.
+    return PaymentError(
+        "PayPal did not confirm this refund; it may still go through. It is kept aside so it cannot be made twice."
+    )
+
+
+def record_refund(order, refund_row, lines=(), line_quantities=()):
+    """Oscar's record of a refund PayPal made: the source's total (derived), a transaction, a payment event."""
+    source = paypal_source(order)
+    source.amount_refunded = refunded_amount(order)
+    source.save(update_fields=["amount_refunded"])
+    reference = refund_row.paypal_refund_id or ""
+    source.transactions.create(
+        txn_type=Transaction.REFUND, amount=refund_row.amount, reference=reference, status=refund_row.status
+    )
+    event_type, _ = PaymentEventType.objects.get_or_create(name=REFUNDED)
+    event = PaymentEvent.objects.create(
+        order=order, event_type=event_type, amount=refund_row.amount, reference=reference
+    )
+    for line, quantity in zip(lines, line_quantities, strict=True):
+        event.line_quantities.create(line=line, quantity=quantity)
+    return event
 
 
 def stale_attempts(older_than):

@@ -16,13 +16,12 @@ from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
+from oscar.apps.order.signals import order_status_changed
 from oscar.core.loading import get_model
 
 from checkout.models import PaymentAttempt, PayPalRefund, WebhookEvent
-from checkout.order.placement import record_payment_event
-from checkout.order.statuses import CANCELLED, EMAILED_STATUSES, PAID, PAYMENT_PENDING, REFUNDED, SHIPPED
-from checkout.order.tasks import email_after_commit
-from checkout.paypal import reconcile
+from checkout.order.statuses import CANCELLED, PAID, PAYMENT_PENDING, REFUNDED, SHIPPED
+from checkout.paypal import facade, reconcile
 from checkout.paypal.client import PayPalClient
 from checkout.paypal.source import paypal_source
 
@@ -128,9 +127,10 @@ def _apply_capture_state(attempt, refund):
         source = paypal_source(order)
         source.amount_debited = source.amount_allocated
         source.save(update_fields=["amount_debited"])
-    moved = status is not None and move_order_forward(order, status)
+    # Saved before the status moves: the status email says what PayPal did to the capture.
     attempt.capture_status = capture.get("status", attempt.capture_status)
     attempt.save(update_fields=["capture_status", "updated_at"])
+    moved = status is not None and move_order_forward(order, status)
     return f"capture {capture.get('status')}: order {order.number} {'now' if moved else 'stays'} {order.status}"
 
 
@@ -148,18 +148,20 @@ def _record_outside_refund(order, refund, attempt):
         paypal_refund_id=refund_id,
         status=refund.get("status", ""),
     )
-    paypal_source(order).refund(row.amount, reference=refund_id, status=row.status)
-    record_payment_event(order, REFUNDED, row.amount, refund_id)
+    facade.record_refund(order, row)
 
 
 def move_order_forward(order, status):
-    """Set a later status than the order has (bypassing the staff pipeline); False if it is not later."""
+    """Set a later status than the order has (bypassing the staff pipeline); False if it is not later.
+
+    Sends Oscar's order_status_changed like a staff change, so checkout/order/receivers.py settles
+    the stock and emails the customer by the same rules.
+    """
     if STATUS_RANK.get(status, -1) <= STATUS_RANK.get(order.status, -1):
         return False
     old_status = order.status
     order.status = status
     order.save(update_fields=["status"])
     order.status_changes.create(old_status=old_status, new_status=status)
-    if status in EMAILED_STATUSES:
-        email_after_commit(order, "ORDER_STATUS_CHANGED")
+    order_status_changed.send(sender=order, order=order, old_status=old_status, new_status=status)
     return True

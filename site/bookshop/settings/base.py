@@ -351,10 +351,12 @@ CELERY_BEAT_SCHEDULE = {
 SHOP_FREE_SHIPPING_THRESHOLD = Decimal(env("SHOP_FREE_SHIPPING_THRESHOLD", "40.00"))
 
 # Order statuses, spelt as in checkout/order/statuses.py (checkout/tests/test_statuses.py checks it).
-# A PENDING capture at PayPal places the order as "Payment pending".
+# A PENDING capture at PayPal places the order as "Payment pending"; only PayPal's webhooks move
+# it on (to "Paid" or "Cancelled"), so staff are offered nothing there. "Refunded" is reached only
+# by a refund, "Cancelled" refunds what is left (checkout/order/processing.py).
 OSCAR_INITIAL_ORDER_STATUS = "Paid"
 OSCAR_ORDER_STATUS_PIPELINE = {
-    "Payment pending": ("Paid", "Cancelled"),
+    "Payment pending": (),
     "Paid": ("Shipped", "Cancelled", "Refunded"),
     "Shipped": ("Refunded",),
     "Cancelled": (),
