@@ -13,14 +13,12 @@ from django.conf import settings
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from catalogue.tests.factories import make_book, make_category
 from checkout.models import PayPalRefund
 from checkout.paypal import facade
-from checkout.tests.fixtures import approved_attempt, paypal_simulator
+from checkout.tests.steps import approved_attempt
+from testing.factories import make_book, make_category
 
 Order = get_model("order", "Order")
-
-__all__ = ["paypal_simulator"]
 
 
 @pytest.fixture

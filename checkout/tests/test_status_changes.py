@@ -9,24 +9,17 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from catalogue.tests.factories import make_book, make_category
 from checkout.models import PayPalRefund
 from checkout.paypal import facade
 from checkout.paypal.client import PayPalClient
-from checkout.tests.fixtures import (
-    add_to_basket,
-    approve_at_paypal,
-    approved_attempt,
-    checkout_to_paypal,
-    local_path,
-    paypal_simulator,
-)
+from checkout.tests.steps import add_to_basket, approved_attempt, checkout_to_paypal, local_path
+from testing.factories import make_book, make_category
+from testing.paypal import approve_at_paypal
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
 pytestmark = pytest.mark.django_db
-__all__ = ["paypal_simulator"]
 
 
 @pytest.fixture
