@@ -14,7 +14,7 @@ from checkout.order.statuses import CANCELLED, EMAILED_STATUSES, REFUNDED, SHIPP
 from checkout.order.tasks import email_after_commit
 from checkout.paypal.source import refunded_amount
 
-DECLINED_CAPTURE_STATUSES = {"DENIED", "DECLINED"}
+DECLINED_CAPTURE_STATUSES = {"DECLINED", "FAILED"}
 
 
 @receiver(order_status_changed, dispatch_uid="checkout-order-status-stock")

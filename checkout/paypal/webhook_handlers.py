@@ -31,7 +31,9 @@ Order = get_model("order", "Order")
 
 # Forward-only order states: a webhook never moves an order back.
 STATUS_RANK = {PAYMENT_PENDING: 0, PAID: 1, SHIPPED: 2, CANCELLED: 3, REFUNDED: 3}
-CAPTURE_STATUS_TO_ORDER = {"COMPLETED": PAID, "REFUNDED": REFUNDED, "DENIED": CANCELLED, "DECLINED": CANCELLED}
+# Keyed by the capture statuses Payments v2 defines (checkout/paypal/contract/): a capture that a
+# PAYMENT.CAPTURE.DENIED event announces reads DECLINED when fetched, and FAILED is final too.
+CAPTURE_STATUS_TO_ORDER = {"COMPLETED": PAID, "REFUNDED": REFUNDED, "DECLINED": CANCELLED, "FAILED": CANCELLED}
 
 
 class Handled(NamedTuple):

@@ -17,10 +17,12 @@ import requests
 from oscar.core.loading import get_class, get_model
 
 from checkout.models import PaymentAttempt
+from checkout.order.receivers import DECLINED_CAPTURE_STATUSES
 from checkout.paypal import amounts, facade
 from checkout.paypal.client import DECLINE_MESSAGES, PayPalClient, PayPalDeclined, PayPalUnavailable
 from checkout.paypal.simulator.contract import documented_issues, request_schema, response_schema, spec
 from checkout.paypal.simulator.core import DROP, SimResponse
+from checkout.paypal.webhook_handlers import CAPTURE_STATUS_TO_ORDER
 from checkout.tests.paypal_contract import problems
 from checkout.tests.steps import (
     ADDRESS,
@@ -312,6 +314,15 @@ def test_every_issue_our_code_reacts_to_is_one_paypal_documents_where_we_meet_it
 
     assert undocumented == []
     assert set(DECLINE_MESSAGES) <= set(ISSUES_MET)
+
+
+def test_every_capture_status_our_code_reacts_to_is_one_paypal_defines():
+    """Webhook handling re-fetches the capture and acts on its status: a status PayPal never
+    returns (DENIED is an event name, not a capture status) would be a branch that never runs."""
+    defined = set(spec("payments")["components"]["schemas"]["capture_status"]["properties"]["status"]["enum"])
+
+    assert set(CAPTURE_STATUS_TO_ORDER) <= defined
+    assert DECLINED_CAPTURE_STATUSES <= defined
 
 
 # ------------------------------------------------------------------------------ webhooks

@@ -132,7 +132,7 @@ def test_a_denied_pending_payment_cancels_says_nothing_was_charged_and_frees_the
     paid = placed(book, paypal_simulator, quantity=1)
     assert held(book) == (2, 3)
     capture_id = pending.paypal_attempt.capture_id
-    paypal_simulator.captures[capture_id]["status"] = "DENIED"  # PayPal's review says no
+    paypal_simulator.captures[capture_id]["status"] = "DECLINED"  # PayPal's review says no
 
     for _ in range(2):  # PayPal may send the event twice, with different event ids
         deliver("PAYMENT.CAPTURE.DENIED", paypal_simulator.capture_resource(capture_id))
