@@ -1,19 +1,21 @@
 """PayPal ↔ Oscar: start a payment, and complete it exactly once (docs/design.md §5).
 
-checkout/views.py starts payments here. Completion is shared by the return view
-(paypal/views.py), reconciliation (paypal/reconcile.py) and webhooks (paypal/webhook_handlers.py,
-through reconciliation), and runs in this order:
+checkout/views.py starts payments here: one live attempt per basket, under the basket's row lock.
+Completion is shared by the return view (paypal/views.py), reconciliation (paypal/reconcile.py) and
+webhooks (paypal/webhook_handlers.py, through reconciliation), and runs in this order:
 
 1. verify the PayPal order (status, amount, currency, invoice id) against our attempt row;
 2. allocate stock under row locks (SELECT ... FOR UPDATE on the stock records), refusing if
    there is not enough: a refused attempt is never captured;
-3. capture with `PayPal-Request-Id: capture-<order id>` (a replay never captures twice);
-4. verify the capture's status and amount, then place the Oscar order (checkout/order/placement.py)
+3. under the attempt row lock, price the basket again as placement will; if the total moved,
+   capture nothing (attempt repriced, stock released, basket given back);
+4. capture with `PayPal-Request-Id: capture-<order id>` (a replay never captures twice);
+5. verify the capture's status and amount, then place the Oscar order (checkout/order/placement.py)
    in the same transaction that marks the attempt placed. The attempt row lock serialises
    duplicates (double clicks, reloads, webhook and reconciliation at once); unique constraints
    back it up.
 
-A crash between 3 and 4 leaves the attempt "allocated" with the money captured; reconciliation
+A crash between 4 and 5 leaves the attempt "allocated" with the money captured; reconciliation
 replays the capture (same request id, no second charge) and places the order, or refunds.
 """
 
