@@ -119,8 +119,11 @@ def start_payment(
             locked = Basket.objects.select_for_update().get(pk=basket.pk)
             live = PaymentAttempt.objects.filter(basket=basket, state__in=PaymentAttempt.LIVE_STATES).first()
             placed = PaymentAttempt.objects.filter(basket=basket, state=PaymentAttempt.State.PLACED).first()
-            if placed is not None or live is not None and live.state == PaymentAttempt.State.ALLOCATED:
-                return placed or live, f"{return_url}?{urlencode({'token': (placed or live).paypal_order_id})}"
+            being_captured = live if live is not None and live.state == PaymentAttempt.State.ALLOCATED else None
+            finished_or_finishing = placed or being_captured
+            if finished_or_finishing is not None:  # the return view shows its outcome
+                token = finished_or_finishing.paypal_order_id
+                return finished_or_finishing, f"{return_url}?{urlencode({'token': token})}"
             if locked.status == Basket.SUBMITTED:
                 raise UnableToTakePayment("This basket has already been ordered.")
             total = amounts.quantize(order_total.incl_tax, order_total.currency)
