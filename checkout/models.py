@@ -22,9 +22,25 @@ class PaymentAttempt(models.Model):
         CANCELLED = "cancelled", "Cancelled by the buyer"
         EXPIRED = "expired", "Never approved, basket released"
         REFUNDED = "refunded", "Captured but unplaceable, refunded"
+        SUPERSEDED = "superseded", "Replaced by a newer attempt for the same basket, never captured"
+        REPRICED = "repriced", "Basket total changed before capture, nothing captured"
+        VOIDED = "voided", "Closed for good: checked at PayPal, never captured"
 
+    # The basket is being paid through this attempt; at most one per basket (see Meta).
+    LIVE_STATES = {State.CREATED, State.ALLOCATED}
+    # Closed by the shop while the buyer may still approve at PayPal: never captured, and
+    # reconciliation voids them (refunding any capture PayPal reports anyway).
+    TO_VOID_STATES = {State.SUPERSEDED, State.REPRICED}
     # States after which nothing more happens to the attempt.
-    FINAL_STATES = {State.PLACED, State.REFUSED, State.DECLINED, State.CANCELLED, State.EXPIRED, State.REFUNDED}
+    FINAL_STATES = {
+        State.PLACED,
+        State.REFUSED,
+        State.DECLINED,
+        State.CANCELLED,
+        State.EXPIRED,
+        State.REFUNDED,
+        State.VOIDED,
+    }
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     basket = models.ForeignKey("basket.Basket", on_delete=models.PROTECT, related_name="paypal_attempts")
@@ -32,6 +48,7 @@ class PaymentAttempt(models.Model):
     guest_email = models.EmailField(blank=True)
     order_number = models.CharField(max_length=128, unique=True, help_text="Oscar order number = PayPal invoice_id.")
     paypal_order_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    approve_url = models.URLField(max_length=2048, blank=True, help_text="Where every click on Pay is sent.")
     amount = models.DecimalField(max_digits=12, decimal_places=2, help_text="Expected total, computed on the server.")
     currency = models.CharField(max_length=3)
     shipping_method_code = models.CharField(max_length=128)
@@ -47,6 +64,14 @@ class PaymentAttempt(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # Backs up facade.start_payment's basket row lock: one basket is never paid twice.
+            models.UniqueConstraint(
+                fields=["basket"],
+                condition=models.Q(state__in=["created", "allocated"]),
+                name="one_live_payment_attempt_per_basket",
+            )
+        ]
 
     def __str__(self):
         return f"PayPal {self.paypal_order_id or '-'} for order {self.order_number} ({self.state})"

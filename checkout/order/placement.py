@@ -4,14 +4,17 @@ checkout/paypal/facade.py verifies the capture and then calls place_order inside
 that holds the PaymentAttempt row lock, so an attempt is placed once. place_order rebuilds the
 frozen basket, checks it still totals what PayPal took, writes the order with its PayPal payment
 source and payment event, submits the basket, marks the attempt placed and queues the
-confirmation email for after commit.
+confirmation email for after commit. write_order is the part shared with orders that cost nothing
+(facade.place_free_order), and price_attempt the pricing shared with the facade's check before capture.
 """
 
 import logging
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
 from oscar.core.loading import get_class, get_model
+from oscar.templatetags.currency_filters import currency as currency_format
 
 from checkout.models import PaymentAttempt
 from checkout.order.statuses import PAID, PAYMENT_PENDING
@@ -35,7 +38,7 @@ Selector = get_class("partner.strategy", "Selector")
 Applicator = get_class("offer.applicator", "Applicator")
 Repository = get_class("shipping.repository", "Repository")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
-PaymentError = get_class("payment.exceptions", "PaymentError")
+UnableToTakePayment = get_class("payment.exceptions", "UnableToTakePayment")
 
 
 class PlacingOrder(OrderCreator):
@@ -43,6 +46,35 @@ class PlacingOrder(OrderCreator):
 
     def update_stock_records(self, line):
         pass
+
+
+class TotalChanged(UnableToTakePayment):
+    """The basket and shipping now total something else than the amount the buyer approved at PayPal."""
+
+    NOTHING_CHARGED = "Nothing was charged. Check the new total and pay again."
+    REFUNDED = "PayPal took {approved} and we have refunded it in full. Check the new total and pay again."
+    REFUND_LATER = "PayPal took {approved}; we could not refund it just now, so it is refunded within minutes."
+
+    def __init__(self, approved, now, currency, outcome=NOTHING_CHARGED):
+        self.approved, self.now, self.currency = approved, now, currency
+        approved_text = currency_format(approved, currency)
+        super().__init__(
+            f"The total changed from {approved_text} to {currency_format(now, currency)} while you were at PayPal. "
+            + outcome.format(approved=approved_text)
+        )
+
+
+class PricedBasket(NamedTuple):
+    basket: object
+    shipping_address: object
+    shipping_method: object
+    shipping_charge: object
+    total: object
+
+    @property
+    def amount(self):
+        """What the buyer pays, as sent to PayPal."""
+        return amounts.quantize(self.total.incl_tax, self.total.currency)
 
 
 def rebuild_basket(attempt):
@@ -54,36 +86,34 @@ def rebuild_basket(attempt):
     return basket
 
 
-def place_order(attempt, payer_email):
-    """Write the Oscar order for a verified capture (inside the facade's capture_and_place transaction)."""
+def price_attempt(attempt):
+    """The attempt's basket priced now, exactly as its order would be written."""
     basket = rebuild_basket(attempt)
     shipping_address = ShippingAddress(**attempt.shipping_address) if attempt.shipping_address else None
     methods = Repository().get_shipping_methods(basket, shipping_addr=shipping_address)
     method = next(m for m in methods if m.code == attempt.shipping_method_code)
     shipping_charge = method.calculate(basket)
     total = OrderTotalCalculator().calculate(basket, shipping_charge)
-    if amounts.quantize(total.incl_tax, total.currency) != attempt.amount:
-        raise PaymentError(f"Basket {basket.pk} no longer totals {attempt.amount} {attempt.currency}")
-    if shipping_address is not None:
-        shipping_address.save()
-    # Oscar's analytics receiver creates its counter rows without a savepoint, so a race there would
-    # abort this transaction after the capture; created here first (race-safe), it only UPDATEs.
-    for line in basket.all_lines():
-        ProductRecord.objects.get_or_create(product_id=line.product_id)
-    if attempt.user is not None:
-        UserRecord.objects.get_or_create(user=attempt.user)
+    return PricedBasket(basket, shipping_address, method, shipping_charge, total)
+
+
+def place_order(attempt, payer_email):
+    """Write the Oscar order for a verified capture (inside the facade's capture_and_place transaction).
+
+    The facade compared the total before capturing; comparing again here is the backstop for a price
+    change that lands during the capture (the facade then refunds at once).
+    """
+    priced = price_attempt(attempt)
+    if priced.amount != attempt.amount:
+        raise TotalChanged(attempt.amount, priced.amount, attempt.currency)
     pending = attempt.capture_status == "PENDING"
     status = PAYMENT_PENDING if pending else PAID  # also the name of the payment event
-    order = PlacingOrder().place_order(
-        basket=basket,
-        total=total,
-        shipping_method=method,
-        shipping_charge=shipping_charge,
-        user=attempt.user or AnonymousUser(),  # Oscar's voucher checks expect a user object
-        shipping_address=shipping_address,
+    order = write_order(
+        priced,
+        user=attempt.user,
+        guest_email=attempt.guest_email,
         order_number=attempt.order_number,
         status=status,
-        guest_email=attempt.guest_email if attempt.user is None else "",
     )
     source_type, _ = SourceType.objects.get_or_create(code=SOURCE_TYPE_CODE, defaults={"name": SOURCE_TYPE_NAME})
     source = Source.objects.create(
@@ -102,14 +132,38 @@ def place_order(attempt, payer_email):
         status=attempt.capture_status,
     )
     record_payment_event(order, status, attempt.amount, attempt.capture_id)
-    basket.submit()
     attempt.order = order
     attempt.state = PaymentAttempt.State.PLACED
     attempt.save(update_fields=["order", "state", "capture_id", "capture_status", "updated_at"])
-    email_after_commit(order, "ORDER_PLACED")
     logger.info(
         "Order %s placed for PayPal order %s (%s)", order.number, attempt.paypal_order_id, attempt.capture_status
     )
+    return order
+
+
+def write_order(priced, *, user, guest_email, order_number, status):
+    """The Oscar order for a priced basket whose stock is already held; submits the basket and queues the email."""
+    if priced.shipping_address is not None:
+        priced.shipping_address.save()
+    # Oscar's analytics receiver creates its counter rows without a savepoint, so a race there would
+    # abort this transaction after the capture; created here first (race-safe), it only UPDATEs.
+    for line in priced.basket.all_lines():
+        ProductRecord.objects.get_or_create(product_id=line.product_id)
+    if user is not None:
+        UserRecord.objects.get_or_create(user=user)
+    order = PlacingOrder().place_order(
+        basket=priced.basket,
+        total=priced.total,
+        shipping_method=priced.shipping_method,
+        shipping_charge=priced.shipping_charge,
+        user=user or AnonymousUser(),  # Oscar's voucher checks expect a user object
+        shipping_address=priced.shipping_address,
+        order_number=order_number,
+        status=status,
+        guest_email=guest_email if user is None else "",
+    )
+    priced.basket.submit()
+    email_after_commit(order, "ORDER_PLACED")
     return order
 
 

@@ -1,45 +1,51 @@
 """PayPal ↔ Oscar: start a payment, and complete it exactly once (docs/design.md §5).
 
-checkout/views.py starts payments here. Completion is shared by the return view
-(paypal/views.py), reconciliation (paypal/reconcile.py) and webhooks (paypal/webhook_handlers.py,
-through reconciliation), and runs in this order:
+checkout/views.py starts payments here: one live attempt per basket, under the basket's row lock.
+Completion is shared by the return view (paypal/views.py), reconciliation (paypal/reconcile.py) and
+webhooks (paypal/webhook_handlers.py, through reconciliation), and runs in this order:
 
 1. verify the PayPal order (status, amount, currency, invoice id) against our attempt row;
 2. allocate stock under row locks (SELECT ... FOR UPDATE on the stock records), refusing if
    there is not enough: a refused attempt is never captured;
-3. capture with `PayPal-Request-Id: capture-<order id>` (a replay never captures twice);
-4. verify the capture's status and amount, then place the Oscar order (checkout/order/placement.py)
+3. under the attempt row lock, price the basket again as placement will; if the total moved,
+   capture nothing (attempt repriced, stock released, basket given back);
+4. capture with `PayPal-Request-Id: capture-<order id>` (a replay never captures twice);
+5. verify the capture's status and amount, then place the Oscar order (checkout/order/placement.py)
    in the same transaction that marks the attempt placed. The attempt row lock serialises
    duplicates (double clicks, reloads, webhook and reconciliation at once); unique constraints
    back it up.
 
-A crash between 3 and 4 leaves the attempt "allocated" with the money captured; reconciliation
+A crash between 4 and 5 leaves the attempt "allocated" with the money captured; reconciliation
 replays the capture (same request id, no second charge) and places the order, or refunds.
 """
 
 import logging
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from oscar.core.loading import get_classes, get_model
+from oscar.core.loading import get_class, get_classes, get_model
 
 from checkout.models import PaymentAttempt, PayPalRefund
 from checkout.order import placement
-from checkout.order.statuses import REFUNDED
+from checkout.order.statuses import PAID, REFUNDED
 from checkout.paypal import amounts
 from checkout.paypal.client import PayPalClient, PayPalDeclined, PayPalUnavailable
 from checkout.paypal.source import paypal_source, refundable_amount, refunded_amount
 
 logger = logging.getLogger("checkout.paypal")
 
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 Order = get_model("order", "Order")
 Transaction = get_model("payment", "Transaction")
 PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")
 PaymentError, UnableToTakePayment = get_classes("payment.exceptions", ["PaymentError", "UnableToTakePayment"])
+UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 
 ADDRESS_FIELDS = (
     "title",
@@ -78,7 +84,13 @@ def serialise_address(address):
 
 
 def next_order_number(basket):
-    """Oscar's basket-based number; a later attempt for the same basket gets a suffix (invoice ids are unique)."""
+    """The live attempt's number, so every concurrent click agrees; else Oscar's basket-based number.
+
+    A later attempt for the same basket gets a suffix (PayPal invoice ids are unique).
+    """
+    live = PaymentAttempt.objects.filter(basket=basket, state__in=PaymentAttempt.LIVE_STATES).first()
+    if live is not None:
+        return live.order_number
     base = str(100000 + basket.id)
     previous = PaymentAttempt.objects.filter(basket=basket).count()
     return base if previous == 0 else f"{base}-{previous + 1}"
@@ -92,7 +104,6 @@ def start_payment(
     basket,
     user,
     guest_email,
-    order_number,
     shipping_address,
     shipping_method,
     shipping_charge,
@@ -100,25 +111,67 @@ def start_payment(
     return_url,
     cancel_url,
 ):
-    """Record the attempt, create the PayPal order, and return the buyer's approve URL."""
-    attempt = PaymentAttempt(
-        basket=basket,
-        user=user if user is not None and user.is_authenticated else None,
-        guest_email=guest_email or "",
-        order_number=order_number,
-        currency=order_total.currency,
-        amount=Decimal(0),
-        shipping_method_code=shipping_method.code,
-        shipping_address=serialise_address(shipping_address) if shipping_address else {},
-    )
-    unit, total, currency = amounts.purchase_unit(
-        basket, shipping_charge, order_total, order_number, attempt.id, shipping_address
-    )
-    attempt.amount = total
+    """The attempt paying this basket, and where to send the buyer: at most one live attempt per basket.
+
+    Serialised per basket by its row lock, held while PayPal creates the order, so concurrent
+    clicks find the first click's attempt and all go to its approve link. An attempt for another
+    amount, shipping method or address is superseded (it can never be captured) and replaced.
+    """
+    address = serialise_address(shipping_address) if shipping_address else {}
     try:
-        attempt.save()
+        with transaction.atomic():
+            locked = Basket.objects.select_for_update().get(pk=basket.pk)
+            live = PaymentAttempt.objects.filter(basket=basket, state__in=PaymentAttempt.LIVE_STATES).first()
+            placed = PaymentAttempt.objects.filter(basket=basket, state=PaymentAttempt.State.PLACED).first()
+            being_captured = live if live is not None and live.state == PaymentAttempt.State.ALLOCATED else None
+            finished_or_finishing = placed or being_captured
+            if finished_or_finishing is not None:  # the return view shows its outcome
+                token = finished_or_finishing.paypal_order_id
+                return finished_or_finishing, f"{return_url}?{urlencode({'token': token})}"
+            if locked.status == Basket.SUBMITTED:
+                raise UnableToTakePayment("This basket has already been ordered.")
+            total = amounts.quantize(order_total.incl_tax, order_total.currency)
+            if live is not None:
+                if (live.amount, live.currency, live.shipping_method_code, live.shipping_address) == (
+                    total,
+                    order_total.currency,
+                    shipping_method.code,
+                    address,
+                ):
+                    return live, live.approve_url
+                supersede(live)
+            attempt = PaymentAttempt(
+                basket=basket,
+                user=user if user is not None and user.is_authenticated else None,
+                guest_email=guest_email or "",
+                order_number=next_order_number(basket),
+                currency=order_total.currency,
+                amount=total,
+                shipping_method_code=shipping_method.code,
+                shipping_address=address,
+            )
+            attempt.save()
+            attempt.paypal_order_id, attempt.approve_url = _create_paypal_order(
+                attempt, basket, shipping_address, shipping_charge, order_total, return_url, cancel_url
+            )
+            attempt.save(update_fields=["paypal_order_id", "approve_url", "updated_at"])
+            return attempt, attempt.approve_url
     except IntegrityError:
         raise PaymentError("This order is already being paid for in another window.")
+
+
+def supersede(attempt):
+    """Close a waiting attempt for good (called under the basket lock); reconciliation voids it at PayPal."""
+    attempt.state = PaymentAttempt.State.SUPERSEDED
+    attempt.save(update_fields=["state", "updated_at"])
+    logger.info("Attempt %s for basket %s superseded", attempt.pk, attempt.basket_id)
+
+
+def _create_paypal_order(attempt, basket, shipping_address, shipping_charge, order_total, return_url, cancel_url):
+    """PayPal's order id and approve link for the attempt."""
+    unit, _, _ = amounts.purchase_unit(
+        basket, shipping_charge, order_total, attempt.order_number, attempt.id, shipping_address
+    )
     body = {
         "intent": "CAPTURE",
         "purchase_units": [unit],
@@ -135,19 +188,86 @@ def start_payment(
         },
     }
     paypal_order = PayPalClient().create_order(body, attempt.create_request_id)
-    attempt.paypal_order_id = paypal_order["id"]
-    attempt.save(update_fields=["paypal_order_id", "updated_at"])
     approve = [link["href"] for link in paypal_order.get("links", []) if link.get("rel") in {"payer-action", "approve"}]
     if not approve:
         raise PayPalUnavailable(issue="NO_APPROVE_LINK")
-    return attempt, approve[0]
+    return paypal_order["id"], approve[0]
+
+
+def freeze_for_payment(basket):
+    """Oscar's freeze, but only of an open basket: a late click must not reopen a submitted one."""
+    Basket.objects.filter(pk=basket.pk, status=Basket.OPEN).update(status=Basket.FROZEN)
+    basket.status = Basket.FROZEN
+
+
+def release_basket(basket):
+    """Thaw a frozen basket unless an attempt is still paying it; True if the buyer has it back."""
+    with transaction.atomic():
+        locked = Basket.objects.select_for_update().get(pk=basket.pk)
+        if locked.status == Basket.OPEN:
+            basket.status = Basket.OPEN
+            return True
+        paying = PaymentAttempt.objects.filter(basket=basket, state__in=PaymentAttempt.LIVE_STATES).exists()
+        if locked.status != Basket.FROZEN or paying:
+            return False
+        basket.thaw()
+        return True
+
+
+# ------------------------------------------------------------------------------ orders that cost nothing
+
+
+def nothing_to_pay(order_total):
+    return amounts.quantize(order_total.incl_tax, order_total.currency) <= 0
+
+
+def place_free_order(
+    *, basket, user, guest_email, order_number, shipping_address, shipping_method, shipping_charge, order_total
+):
+    """Place an order that totals zero without PayPal (PayPal refuses zero amounts); once per basket."""
+    with transaction.atomic():
+        Basket.objects.select_for_update().get(pk=basket.pk)
+        existing = Order.objects.filter(basket_id=basket.pk).first()
+        if existing is not None:  # a concurrent click placed it
+            return existing
+        for waiting in PaymentAttempt.objects.filter(basket=basket, state=PaymentAttempt.State.CREATED):
+            supersede(waiting)
+        sold_out = hold_stock(basket)
+        if sold_out:
+            raise UnableToPlaceOrder(
+                f"Sorry, {sold_out} sold out. Nothing was ordered; your basket is back for you to change."
+            )
+        priced = placement.PricedBasket(basket, shipping_address, shipping_method, shipping_charge, order_total)
+        return placement.write_order(
+            priced,
+            user=user if user.is_authenticated else None,
+            guest_email=guest_email or "",
+            order_number=order_number,
+            status=PAID,
+        )
 
 
 # ------------------------------------------------------------------------------ complete
 
 
+class AttemptClosed(UnableToTakePayment):
+    """The buyer came back for an attempt the shop already closed; it is never captured."""
+
+    REASONS = {
+        PaymentAttempt.State.SUPERSEDED: "This PayPal payment was replaced by a newer one for the same basket",
+        PaymentAttempt.State.CANCELLED: "You cancelled this PayPal payment",
+        PaymentAttempt.State.EXPIRED: "This PayPal payment expired",
+        PaymentAttempt.State.REPRICED: "The total changed before this PayPal payment was taken",
+        PaymentAttempt.State.VOIDED: "This PayPal payment was closed",
+    }
+
+    def __init__(self, attempt):
+        reason = self.REASONS.get(attempt.state, "This payment was already closed")
+        super().__init__(f"{reason}, so it will never be charged. Nothing more was charged.")
+
+
 def complete_attempt(attempt_id, client=None):
-    """Verify, allocate, capture and place; returns the placed attempt. Safe to call any number of times."""
+    """Verify, allocate, compare the total, capture and place; returns the placed attempt. Idempotent."""
     client = client or PayPalClient()
     attempt = PaymentAttempt.objects.get(pk=attempt_id)
     if attempt.state == PaymentAttempt.State.CREATED:
@@ -181,30 +301,39 @@ def _basket_quantities(basket):
     return quantities
 
 
+def hold_stock(basket):
+    """Allocate the basket's copies under row locks, inside the caller's transaction.
+
+    Returns the titles that are short ("" when all is held); nothing is held then.
+    """
+    wanted = _basket_quantities(basket)
+    # Lock in primary-key order so two baskets sharing books can never deadlock.
+    records = list(StockRecord.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
+    short = [record for record in records if (record.net_stock_level or 0) < wanted[record.pk]]
+    if short or len(records) != len(wanted):
+        return ", ".join(record.product.get_title() for record in short) or "a book in your basket"
+    for record in records:
+        record.num_allocated = (record.num_allocated or 0) + wanted[record.pk]
+        record.save(update_fields=["num_allocated"])
+    return ""
+
+
 def allocate_stock(attempt_id):
     """Hold the basket's stock under row locks, or refuse (attempt REFUSED, basket thawed)."""
     with transaction.atomic():
         attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt_id)
         if attempt.state != PaymentAttempt.State.CREATED:
             return attempt
-        wanted = _basket_quantities(attempt.basket)
-        # Lock in primary-key order so two baskets sharing books can never deadlock.
-        records = list(StockRecord.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
-        short = [record for record in records if (record.net_stock_level or 0) < wanted[record.pk]]
-        refused = bool(short) or len(records) != len(wanted)
-        if refused:
+        sold_out = hold_stock(attempt.basket)
+        if sold_out:
             attempt.state = PaymentAttempt.State.REFUSED
             attempt.basket.thaw()
         else:
-            for record in records:
-                record.num_allocated = (record.num_allocated or 0) + wanted[record.pk]
-                record.save(update_fields=["num_allocated"])
             attempt.state = PaymentAttempt.State.ALLOCATED
         attempt.save(update_fields=["state", "updated_at"])
-    if refused:  # raised after commit, so the refusal itself is kept
-        titles = ", ".join(record.product.get_title() for record in short) or "a book in your basket"
+    if sold_out:  # raised after commit, so the refusal itself is kept
         raise OutOfStock(
-            f"Sorry, {titles} sold out while you were at PayPal. Nothing was charged; "
+            f"Sorry, {sold_out} sold out while you were at PayPal. Nothing was charged; "
             "your basket is back for you to change."
         )
     return attempt
@@ -239,27 +368,35 @@ def capture_and_place(attempt_id, client=None):
         if attempt.state == PaymentAttempt.State.PLACED:
             return attempt
         if attempt.state != PaymentAttempt.State.ALLOCATED:
-            raise UnableToTakePayment("This payment was already closed. Nothing more was charged.")
-        paypal_order = None
-        try:
-            paypal_order = client.capture_order(attempt.paypal_order_id, attempt.capture_request_id)
-        except PayPalDeclined as error:
-            _decline(attempt)
-            failure = error
-        except PayPalUnavailable as error:
-            if error.issue == "ORDER_ALREADY_CAPTURED":
-                paypal_order = client.get_order(attempt.paypal_order_id)
-            else:
-                failure = CaptureNotConfirmed()
-        if paypal_order is not None:
-            failure = _verify_capture_and_place(attempt, paypal_order)
-    # Raised after commit: a decline's stock release and state are kept.
+            raise AttemptClosed(attempt)
+        # The buyer approved attempt.amount; capture only if the basket still costs exactly that.
+        total_now = placement.price_attempt(attempt).amount
+        if total_now != attempt.amount:
+            # A capture replayed after a crash or an unconfirmed answer may already have taken money.
+            earlier = capture_from(client.get_order(attempt.paypal_order_id))
+            taken = earlier if earlier and earlier.get("status") in {"COMPLETED", "PENDING"} else None
+            failure = _give_back(attempt, total_now, (taken or {}).get("id", ""), client)
+        else:
+            paypal_order = None
+            try:
+                paypal_order = client.capture_order(attempt.paypal_order_id, attempt.capture_request_id)
+            except PayPalDeclined as error:
+                _decline(attempt)
+                failure = error
+            except PayPalUnavailable as error:
+                if error.issue == "ORDER_ALREADY_CAPTURED":
+                    paypal_order = client.get_order(attempt.paypal_order_id)
+                else:
+                    failure = CaptureNotConfirmed()
+            if paypal_order is not None:
+                failure = _verify_capture_and_place(attempt, paypal_order, client)
+    # Raised after commit: a decline's or a repricing's stock release and state are kept.
     if failure is not None:
         raise failure
     return attempt
 
 
-def _verify_capture_and_place(attempt, paypal_order):
+def _verify_capture_and_place(attempt, paypal_order, client):
     capture = capture_from(paypal_order)
     if capture is None or capture.get("status") not in {"COMPLETED", "PENDING"}:
         _decline(attempt, (capture or {}).get("status", ""))
@@ -272,8 +409,38 @@ def _verify_capture_and_place(attempt, paypal_order):
         attempt.save(update_fields=["capture_id", "capture_status", "updated_at"])
         return CaptureNotConfirmed()
     payer_email = ((paypal_order.get("payment_source") or {}).get("paypal") or {}).get("email_address", "")
-    placement.place_order(attempt, payer_email)
+    try:
+        with transaction.atomic():  # a savepoint: a refused placement leaves nothing half-written
+            placement.place_order(attempt, payer_email)
+    except placement.TotalChanged as change:  # the price moved during the capture: refund now
+        return _give_back(attempt, change.now, capture["id"], client)
     return None
+
+
+def _give_back(attempt, total_now, capture_id, client):
+    """The total changed: release the stock, refund what was captured, return the basket; the buyer's error."""
+    if capture_id:
+        attempt.capture_id = capture_id
+        try:
+            refund_unplaced(attempt, capture_id, client)
+        except PaymentError:
+            attempt.save(update_fields=["capture_id", "capture_status", "updated_at"])
+            logger.error("Attempt %s: refund of %s failed; reconciliation retries it", attempt.pk, capture_id)
+            outcome = placement.TotalChanged.REFUND_LATER
+            return placement.TotalChanged(attempt.amount, total_now, attempt.currency, outcome)
+    release_stock(attempt)
+    attempt.state = PaymentAttempt.State.REFUNDED if capture_id else PaymentAttempt.State.REPRICED
+    attempt.save(update_fields=["state", "capture_id", "capture_status", "updated_at"])
+    attempt.basket.thaw()
+    logger.warning("Attempt %s: total changed from %s to %s; %s", attempt.pk, attempt.amount, total_now, attempt.state)
+    outcome = placement.TotalChanged.REFUNDED if capture_id else placement.TotalChanged.NOTHING_CHARGED
+    return placement.TotalChanged(attempt.amount, total_now, attempt.currency, outcome)
+
+
+def refund_unplaced(attempt, capture_id, client):
+    """Give back a whole capture that no order will match; one request id, so retries never refund twice."""
+    client.refund_capture(capture_id, {}, f"refund-unplaced-{attempt.pk}")
+    logger.warning("Attempt %s: refunded capture %s (no order could be placed)", attempt.pk, capture_id)
 
 
 # ------------------------------------------------------------------------------ cancel, refund
@@ -375,7 +542,8 @@ def record_refund(order, refund_row, lines=(), line_quantities=()):
 
 
 def stale_attempts(older_than):
+    """Attempts left waiting, half-way, or closed by the shop but not yet voided at PayPal."""
     cutoff = timezone.now() - older_than
     return PaymentAttempt.objects.filter(
-        state__in=[PaymentAttempt.State.CREATED, PaymentAttempt.State.ALLOCATED], updated_at__lt=cutoff
+        state__in=PaymentAttempt.LIVE_STATES | PaymentAttempt.TO_VOID_STATES, updated_at__lt=cutoff
     ).exclude(paypal_order_id=None)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from checkout.models import PaymentAttempt
+from checkout.order import placement
 from checkout.paypal import facade
 from checkout.paypal.client import PayPalClient, PayPalDeclined, PayPalUnavailable
 
@@ -35,6 +36,8 @@ def reconcile_attempt(attempt_id, client=None):
     attempt = PaymentAttempt.objects.get(pk=attempt_id)
     if attempt.state in PaymentAttempt.FINAL_STATES:
         return attempt.state
+    if attempt.state in PaymentAttempt.TO_VOID_STATES:
+        return _void(attempt, client)
     try:
         paypal_order = client.get_order(attempt.paypal_order_id)
     except PayPalUnavailable as error:
@@ -54,6 +57,9 @@ def reconcile_attempt(attempt_id, client=None):
         return PaymentAttempt.State.REFUSED
     except PayPalDeclined:
         return PaymentAttempt.State.DECLINED
+    except (placement.TotalChanged, facade.AttemptClosed):  # repriced, refunded or closed meanwhile
+        attempt.refresh_from_db()
+        return attempt.state
     except facade.CaptureNotConfirmed:
         return "capture-not-confirmed"
     except Exception:
@@ -78,9 +84,33 @@ def _expire(attempt):
 
 
 def _refund_unplaced(attempt, capture_id, client):
-    client.refund_capture(capture_id, {}, f"refund-unplaced-{attempt.pk}")
+    facade.refund_unplaced(attempt, capture_id, client)
     PaymentAttempt.objects.filter(pk=attempt.pk).update(
         state=PaymentAttempt.State.REFUNDED, capture_id=capture_id, updated_at=timezone.now()
     )
-    logger.warning("Attempt %s: refunded capture %s (no order could be placed)", attempt.pk, capture_id)
     return PaymentAttempt.State.REFUNDED
+
+
+def _void(attempt, client):
+    """An attempt the shop closed while the buyer could still approve it: never captured by us.
+
+    PayPal has no void for an uncaptured CAPTURE-intent order (it lapses after 3 hours), so voiding
+    is ours: checked once more at PayPal, refunded if a capture shows up anyway, then VOIDED for good.
+    """
+    try:
+        paypal_order = client.get_order(attempt.paypal_order_id)
+    except PayPalUnavailable as error:
+        if error.status != 404:
+            return "paypal-unreachable"
+        paypal_order = {}
+    captured = facade.capture_from(paypal_order)
+    with transaction.atomic():
+        locked = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.state not in PaymentAttempt.TO_VOID_STATES:
+            return locked.state
+        if captured is not None and captured.get("status") in {"COMPLETED", "PENDING"}:
+            return _refund_unplaced(locked, captured["id"], client)
+        locked.state = PaymentAttempt.State.VOIDED
+        locked.save(update_fields=["state", "updated_at"])
+    logger.info("Attempt %s voided: closed by the shop, never captured", attempt.pk)
+    return PaymentAttempt.State.VOIDED

@@ -9,6 +9,7 @@ from django.views import View
 from oscar.core.loading import get_class, get_classes
 
 from checkout.models import PaymentAttempt
+from checkout.order import placement
 from checkout.paypal import facade
 
 logger = logging.getLogger("checkout.paypal")
@@ -35,8 +36,10 @@ class PayPalAttemptMixin(OrderPlacementMixin):
         return attempt if owned else None
 
     def give_basket_back(self, attempt):
+        """The attempt's basket becomes the buyer's open basket again, unless another attempt is paying it."""
         basket = attempt.basket
-        basket.thaw()
+        if not facade.release_basket(basket):
+            return
         if self.request.basket.id != basket.id:
             if self.request.basket.id:
                 basket.merge(self.request.basket)
@@ -59,6 +62,14 @@ class PayPalReturnView(PayPalAttemptMixin, View):
         try:
             attempt = facade.complete_attempt(attempt.pk)
         except facade.OutOfStock as error:
+            self.give_basket_back(attempt)
+            messages.error(request, str(error))
+            return redirect("basket:summary")
+        except placement.TotalChanged as error:
+            self.give_basket_back(attempt)
+            messages.error(request, str(error))
+            return redirect("checkout:preview")  # the new total, and the Pay button
+        except facade.AttemptClosed as error:
             self.give_basket_back(attempt)
             messages.error(request, str(error))
             return redirect("basket:summary")

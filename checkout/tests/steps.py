@@ -24,14 +24,19 @@ def add_to_basket(client, book, quantity=1):
     return response
 
 
-def checkout_to_paypal(client, email="ada@example.com", method_code="standard"):
-    """Guest checkout from a filled basket to the "Pay with PayPal" POST; returns PayPal's approve URL."""
+def checkout_to_preview(client, email="ada@example.com", method_code="standard"):
+    """Guest checkout from a filled basket to the order preview with its "Pay with PayPal" button."""
     response = client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
     assert response.status_code == 302, response.content[:500]
     response = client.post(reverse("checkout:shipping-address"), ADDRESS)
     assert response.status_code == 302, response.content[:2000]
     response = client.post(reverse("checkout:shipping-method"), {"method_code": method_code})
     assert response.status_code == 302, response.content[:2000]
+
+
+def checkout_to_paypal(client, email="ada@example.com", method_code="standard"):
+    """Guest checkout from a filled basket through the "Pay with PayPal" POST; returns where that leads."""
+    checkout_to_preview(client, email, method_code)
     response = client.post(reverse("checkout:preview"), {"action": "place_order"})
     assert response.status_code == 302, response.content[:3000]
     return response["Location"]
@@ -69,7 +74,6 @@ def started_attempt(basket, shipping_address, method_code="standard"):
         basket=basket,
         user=None,
         guest_email="buyer@example.com",
-        order_number=facade.next_order_number(basket),
         shipping_address=shipping_address,
         shipping_method=method,
         shipping_charge=charge,

@@ -90,7 +90,6 @@ def test_paypal_totals_equal_oscar_order_totals(shop, paypal_simulator, lines, p
         basket=basket,
         user=None,
         guest_email="p@example.com",
-        order_number=facade.next_order_number(basket),
         shipping_address=address,
         shipping_method=method,
         shipping_charge=charge,
