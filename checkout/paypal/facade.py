@@ -130,7 +130,12 @@ def start_payment(
             }
         },
     }
-    paypal_order = PayPalClient().create_order(body, attempt.create_request_id)
+    try:
+        paypal_order = PayPalClient().create_order(body, attempt.create_request_id)
+    except PaymentError:
+        # The buyer never got an approve link: end the attempt, so nothing waits on it.
+        close_unapproved(attempt, PaymentAttempt.State.EXPIRED)
+        raise
     attempt.paypal_order_id = paypal_order["id"]
     attempt.save(update_fields=["paypal_order_id", "updated_at"])
     approve = [link["href"] for link in paypal_order.get("links", []) if link.get("rel") in {"payer-action", "approve"}]

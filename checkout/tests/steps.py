@@ -23,15 +23,25 @@ def add_to_basket(client, book, quantity=1):
     return response
 
 
-def checkout_to_paypal(client, email="ada@example.com", method_code="standard"):
-    """Guest checkout from a filled basket to the "Pay with PayPal" POST; returns PayPal's approve URL."""
+def checkout_to_preview(client, email="ada@example.com", method_code="standard"):
+    """Guest checkout from a filled basket up to the preview with its "Pay with PayPal" button."""
     response = client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
     assert response.status_code == 302, response.content[:500]
     response = client.post(reverse("checkout:shipping-address"), ADDRESS)
     assert response.status_code == 302, response.content[:2000]
     response = client.post(reverse("checkout:shipping-method"), {"method_code": method_code})
     assert response.status_code == 302, response.content[:2000]
-    response = client.post(reverse("checkout:preview"), {"action": "place_order"})
+
+
+def click_pay(client):
+    """The "Pay with PayPal" POST on the preview."""
+    return client.post(reverse("checkout:preview"), {"action": "place_order"})
+
+
+def checkout_to_paypal(client, email="ada@example.com", method_code="standard"):
+    """Guest checkout from a filled basket to the "Pay with PayPal" POST; returns PayPal's approve URL."""
+    checkout_to_preview(client, email, method_code)
+    response = click_pay(client)
     assert response.status_code == 302, response.content[:3000]
     return response["Location"]
 
