@@ -2,11 +2,12 @@
 
 from django.urls import reverse
 from oscar.apps.checkout import views
-from oscar.core.loading import get_class
+from oscar.core.loading import get_classes
 
 from checkout.paypal import facade
+from checkout.paypal.client import PayPalUnavailable
 
-RedirectRequired = get_class("payment.exceptions", "RedirectRequired")
+RedirectRequired, UnableToTakePayment = get_classes("payment.exceptions", ["RedirectRequired", "UnableToTakePayment"])
 
 
 class PaymentDetailsView(views.PaymentDetailsView):
@@ -36,17 +37,22 @@ class PaymentDetailsView(views.PaymentDetailsView):
         basket = self.request.basket
         shipping_address = self.get_shipping_address(basket)
         shipping_method = self.get_shipping_method(basket, shipping_address)
-        attempt, next_url = facade.start_payment(
-            basket=basket,
-            user=self.request.user,
-            guest_email=self.checkout_session.get_guest_email(),
-            shipping_address=shipping_address,
-            shipping_method=shipping_method,
-            shipping_charge=shipping_method.calculate(basket),
-            order_total=total,
-            return_url=self.request.build_absolute_uri(reverse("checkout:paypal-return")),
-            cancel_url=self.request.build_absolute_uri(reverse("checkout:paypal-cancel")),
-        )
+        try:
+            attempt, next_url = facade.start_payment(
+                basket=basket,
+                user=self.request.user,
+                guest_email=self.checkout_session.get_guest_email(),
+                shipping_address=shipping_address,
+                shipping_method=shipping_method,
+                shipping_charge=shipping_method.calculate(basket),
+                order_total=total,
+                return_url=self.request.build_absolute_uri(reverse("checkout:paypal-return")),
+                cancel_url=self.request.build_absolute_uri(reverse("checkout:paypal-cancel")),
+            )
+        except PayPalUnavailable as error:
+            # For a PaymentError Oscar shows its own "contact customer services" text; the buyer
+            # should read that PayPal is unreachable, nothing was charged, and to try again.
+            raise UnableToTakePayment(str(error)) from error
         self.checkout_session.set_order_number(attempt.order_number)
         raise RedirectRequired(next_url)
 

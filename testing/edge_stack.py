@@ -125,16 +125,22 @@ class EdgeStack:
             check=True,
             capture_output=True,
         )
-        for index in range(len(self.node_ports)):
-            self.start_node(index, wait=False)
-        for index in range(len(self.node_ports)):
-            wait_for(self.node_url(index, "/_/csrf/"), timeout=60)
+        self.start_nodes()
         self.nginx_process = subprocess.Popen(
             [self.nginx, "-p", str(self.prefix), "-c", str(self.conf), "-e", "stderr", "-g", "daemon off;"],
             stdout=subprocess.DEVNULL,
             stderr=open(self.log_dir / "nginx-stderr.log", "ab"),  # noqa: SIM115 (closed with the process)
         )
         wait_for(self.url("/_/csrf/"))
+
+    def start_nodes(self):
+        """All gunicorn nodes; alone (without nginx) for tests that talk to one node at a time."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for index in range(len(self.node_ports)):
+            self.start_node(index, wait=False)
+        for index in range(len(self.node_ports)):
+            wait_for(self.node_url(index, "/_/csrf/"), timeout=60)
+        return self
 
     def start_node(self, index, wait=True):
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.node_ports[index]}", "GUNICORN_NAME": f"node{index + 1}"}

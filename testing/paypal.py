@@ -39,6 +39,7 @@ def paypal_simulator(settings, request):
     cache.clear()
     simulator = server.simulator
     simulator.next_capture_outcomes.clear()
+    simulator.next_create_outcomes.clear()
     # Each test is a fresh merchant account: rolled-back databases (SQLite) reuse order numbers.
     simulator.used_invoice_ids.clear()
     simulator.base_url = server.base_url

@@ -25,7 +25,7 @@ def add_to_basket(client, book, quantity=1):
 
 
 def checkout_to_preview(client, email="ada@example.com", method_code="standard"):
-    """Guest checkout from a filled basket to the order preview with its "Pay with PayPal" button."""
+    """Guest checkout from a filled basket up to the preview with its "Pay with PayPal" button."""
     response = client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
     assert response.status_code == 302, response.content[:500]
     response = client.post(reverse("checkout:shipping-address"), ADDRESS)
@@ -34,10 +34,15 @@ def checkout_to_preview(client, email="ada@example.com", method_code="standard")
     assert response.status_code == 302, response.content[:2000]
 
 
+def click_pay(client):
+    """The "Pay with PayPal" POST on the preview."""
+    return client.post(reverse("checkout:preview"), {"action": "place_order"})
+
+
 def checkout_to_paypal(client, email="ada@example.com", method_code="standard"):
-    """Guest checkout from a filled basket through the "Pay with PayPal" POST; returns where that leads."""
+    """Guest checkout from a filled basket to the "Pay with PayPal" POST; returns PayPal's approve URL."""
     checkout_to_preview(client, email, method_code)
-    response = client.post(reverse("checkout:preview"), {"action": "place_order"})
+    response = click_pay(client)
     assert response.status_code == 302, response.content[:3000]
     return response["Location"]
 

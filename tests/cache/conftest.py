@@ -18,12 +18,13 @@ from testing.edge_stack import EdgeStack
 from testing.factories import make_home
 
 # Ports of this suite, all within BASE..BASE+51: nginx on BASE, its purge listener on BASE+1,
-# gunicorn on BASE+10 and +11; the Redis-down stack on BASE+40...; a private Redis on BASE+39.
+# gunicorn on BASE+10 and +11; the Redis-down stack on BASE+40...; the gunicorn nodes of the
+# checkout fault tests (tests/test_checkout_faults.py, no nginx) on BASE+30 and +31.
 # BOOKSHOP_CACHE_TEST_PORTS moves the block, e.g. when two checkouts run their tests at once.
 PORT_BASE = int(os.environ.get("BOOKSHOP_CACHE_TEST_PORTS", "18600"))
 MAIN_STACK_PORT = PORT_BASE
 REDIS_DOWN_STACK_PORT = PORT_BASE + 40
-PRIVATE_REDIS_PORT = PORT_BASE + 39
+CHECKOUT_FAULTS_STACK_PORT = PORT_BASE + 20
 TEST_WSGI_APP = "tests.cache.wsgi:application"
 
 

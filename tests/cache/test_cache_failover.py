@@ -1,9 +1,6 @@
 """Issue 6, groups 6 and 7: a gunicorn node dies under load, and Redis goes away. Shoppers
 notice nothing: no failed GET, no 500."""
 
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 
@@ -13,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from testing.edge_stack import EdgeStack
 from testing.factories import make_book, make_category
-from tests.cache.conftest import PRIVATE_REDIS_PORT, REDIS_DOWN_STACK_PORT, TEST_WSGI_APP, django_env, serve_site_at
+from tests.cache.conftest import REDIS_DOWN_STACK_PORT, TEST_WSGI_APP, django_env, serve_site_at
 from tests.cache.shoppers import add_to_basket, signed_in_session
 
 pytestmark = [pytest.mark.services]
@@ -74,34 +71,6 @@ def test_killing_a_gunicorn_node_under_load_fails_no_get(fresh_edge, shelf):
     assert len(results) > 200, len(results)
     assert failures == []
     assert "exited on signal" not in fresh_edge.error_log()
-
-
-@pytest.fixture
-def private_redis():
-    """A Redis of our own on a test port, which this test may kill (never the shared one)."""
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("needs redis-server")
-    folder = tempfile.mkdtemp(prefix="bookshop-redis-")
-    process = subprocess.Popen(
-        [server, "--port", str(PRIVATE_REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0"
-    import redis
-
-    for _ in range(50):
-        try:
-            redis.Redis.from_url(url).ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    yield process, url
-    if process.poll() is None:
-        process.kill()
-        process.wait()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_pages_still_render_with_redis_down(nginx_path, transactional_db, postgres, private_redis):

@@ -5,7 +5,7 @@ Dev and tests only: production settings never import it. It validates what PayPa
 replays answering 200), signs webhooks with its own key (served as the PAYPAL-CERT-URL
 certificate, so our offline verification runs for real), and has test controls under /_sim/
 to make the next capture decline, go pending, answer 5xx, time out, or capture and then drop
-the connection.
+the connection, and to make the next order creation answer 5xx or time out.
 """
 
 import base64
@@ -33,6 +33,7 @@ from checkout.paypal.simulator.contract import error_body, schema_violation
 ZERO_DECIMAL_CURRENCIES = {"HUF", "JPY", "TWD"}
 MAX_ORDER_VALUE = Decimal("999999999999999.99")
 CAPTURE_OUTCOMES = {"DECLINED", "PENDING", "500", "TIMEOUT", "DROP"}
+CREATE_OUTCOMES = {"500", "TIMEOUT"}
 CERT_NAME = "CERT-simulator"
 # The spec operation (file, method, path) each API handler implements: its errors are worded from it.
 OPERATIONS = {
@@ -175,8 +176,10 @@ class Simulator:
         self.replays = {}  # (endpoint, PayPal-Request-Id) -> SimResponse
         self.in_flight = set()
         self.used_invoice_ids = set()
+        # Each capture or create request (replays too) takes the next queued outcome.
         self.next_capture_outcomes = []
-        self.timeout_seconds = 3
+        self.next_create_outcomes = []
+        self.timeout_seconds = 3  # how long a TIMEOUT outcome keeps its answer back
         self.capture_calls = 0  # capture requests that moved money (replays excluded)
         self.calls = []  # (method, path, PayPal-Request-Id or None)
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -221,6 +224,7 @@ class Simulator:
             ("POST", ("checkoutnow", "approve")): self.approve_form,
             ("GET", ("checkoutnow", "cancel")): self.cancel_link,
             ("POST", ("_sim", "next-capture")): self.control_next_capture,
+            ("POST", ("_sim", "next-create")): self.control_next_create,
             ("GET", ("_sim", "state")): self.control_state,
             ("POST", ("_sim", "webhook")): self.control_webhook,
         }
@@ -310,6 +314,9 @@ class Simulator:
     # ----------------------------------------------------------------------------- orders
 
     def create_order(self, request):
+        outcome = self._next_outcome(self.next_create_outcomes)
+        if outcome == "500":  # PayPal failed before creating anything
+            raise SimulatorError(500)
         body = self._json_body(request, operation=OPERATIONS["create_order"])
         if body["intent"] != "CAPTURE":
             raise _unprocessable("UNSUPPORTED_INTENT", "/intent")  # this simulator only captures
@@ -340,7 +347,14 @@ class Simulator:
                 self.orders[order_id] = order
             return SimResponse(201, self._order_view(request, order))
 
-        return self._idempotent("create", request, work)
+        response = self._idempotent("create", request, work)
+        if outcome == "TIMEOUT":  # PayPal created the order (and stored the replay); the answer is late
+            time.sleep(self.timeout_seconds)
+        return response
+
+    def _next_outcome(self, queue):
+        with self.lock:
+            return queue.pop(0) if queue else None
 
     def _order_view(self, request, order):
         view = {key: value for key, value in order.items() if not key.startswith("_")}
@@ -372,6 +386,10 @@ class Simulator:
 
     def capture_order(self, request, order_id):
         self._json_body(request, required=False, operation=OPERATIONS["capture_order"])
+        # Taken as the request arrives, so a replay of a late capture can be late again.
+        outcome = self._next_outcome(self.next_capture_outcomes)
+        if outcome == "500":
+            raise SimulatorError(500)
 
         def work():
             with self.lock:
@@ -383,9 +401,6 @@ class Simulator:
                 unit = order["purchase_units"][0]
                 if unit.get("invoice_id") in self.used_invoice_ids:  # another order captured it meanwhile
                     raise _unprocessable("DUPLICATE_INVOICE_ID")
-                outcome = self.next_capture_outcomes.pop(0) if self.next_capture_outcomes else None
-                if outcome == "500":
-                    raise SimulatorError(500)
                 if outcome == "DECLINED":
                     raise _unprocessable("INSTRUMENT_DECLINED")
                 capture = {
@@ -408,16 +423,13 @@ class Simulator:
                 self.capture_calls += 1
                 if unit.get("invoice_id"):
                     self.used_invoice_ids.add(unit["invoice_id"])
-                response = SimResponse(201, self._order_view(request, order))
-            delayed["outcome"] = outcome
-            return response
+                return SimResponse(201, self._order_view(request, order))
 
-        delayed = {}
         response = self._idempotent("capture", request, work)
-        # PayPal captured and stored the replay; only the answer is late or lost.
-        if delayed.get("outcome") == "TIMEOUT":
+        # PayPal captured (or replayed) and stored the replay; only the answer is late or lost.
+        if outcome == "TIMEOUT":
             time.sleep(self.timeout_seconds)
-        if delayed.get("outcome") == "DROP":
+        if outcome == "DROP":
             return DROP
         return response
 
@@ -558,12 +570,18 @@ Cancel and return to {brand}</a></p>
         return SimResponse(200, {"id": order_id, "status": order["status"]})
 
     def control_next_capture(self, request):
+        return self._queue_outcome(request, CAPTURE_OUTCOMES, self.next_capture_outcomes)
+
+    def control_next_create(self, request):
+        return self._queue_outcome(request, CREATE_OUTCOMES, self.next_create_outcomes)
+
+    def _queue_outcome(self, request, allowed, queue):
         outcome = self._json_body(request).get("outcome")
-        if outcome not in CAPTURE_OUTCOMES:
-            raise _invalid("INVALID_PARAMETER_VALUE", f"outcome must be one of {sorted(CAPTURE_OUTCOMES)}")
+        if outcome not in allowed:
+            raise _invalid("INVALID_PARAMETER_VALUE", f"outcome must be one of {sorted(allowed)}")
         with self.lock:
-            self.next_capture_outcomes.append(outcome)
-        return SimResponse(200, {"queued": list(self.next_capture_outcomes)})
+            queue.append(outcome)
+        return SimResponse(200, {"queued": list(queue)})
 
     def control_state(self, request):
         with self.lock:
