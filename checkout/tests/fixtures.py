@@ -169,7 +169,7 @@ def free_port():
 def smtp_sink(settings):
     """Shop mail goes over SMTP to a real local server."""
     sink = SMTPSink(free_port()).start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
     settings.EMAIL_USE_TLS = False
     yield sink
