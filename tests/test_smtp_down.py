@@ -39,6 +39,7 @@ def celery_worker_process(postgres, redis_url, paypal_simulator):
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(sink.port),
         SHOP_EMAIL_RETRY_SECONDS="1",
+        OUTBOX_RETRY_BASE_SECONDS="1",  # order mail goes through the outbox: its retries, not the task's
         CELERY_TASK_ALWAYS_EAGER="false",
         PAYPAL_API_BASE=paypal_simulator.base_url,
     )
