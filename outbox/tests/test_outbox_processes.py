@@ -81,9 +81,8 @@ def private_broker(postgres, settings):
 
 
 def _forget_broker_connections():
-    # Celery keeps its connection and producer pools for the broker it first published to.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # Celery keeps its connection and producer pools for the broker it first published to. They
+    # are only dropped, not closed: kombu's registry hands the same pool out again for that broker.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
