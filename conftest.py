@@ -121,3 +121,14 @@ def fresh_shared_page_cache():
     from edgecache.page_cache import PAGES_VERSION
 
     cache.delete(PAGES_VERSION)
+
+
+@pytest.fixture(autouse=True)
+def mail_through_the_outbox(settings):
+    """pytest-django swaps EMAIL_BACKEND for locmem; put the outbox back in front, as in production.
+
+    Mail then reaches `django.core.mail.outbox` (OUTBOX_DELIVERY_BACKEND is locmem in the test
+    settings) once the sending transaction commits: a test that reads it right after an action in
+    a django_db test runs the on-commit callbacks (django_capture_on_commit_callbacks(execute=True)).
+    """
+    settings.EMAIL_BACKEND = "outbox.backends.OutboxBackend"

@@ -6,13 +6,14 @@ answer, and the mail that follows goes to the address's owner only.
 
 import secrets
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from newsletters.models import Consent, Subscriber, Topic
-from newsletters.tasks import send_subscription_email
 from newsletters.tokens import confirmation_token, manage_token, site_url
 
 
@@ -46,7 +47,8 @@ def request_subscription(email, *, source, request, name="", user=None):
         context = {"confirm_url": site_url(reverse("newsletters:confirm", args=[confirmation_token(subscriber)]))}
     body = render_to_string(template, context)
     subject, _, body = body.partition("\n")
-    transaction.on_commit(lambda: send_subscription_email.delay(subscriber.email, subject.strip(), body.lstrip()))
+    # Stored in the outbox with the consent record: both exist, or neither (docs/outbox.md).
+    send_mail(subject.strip(), body.lstrip(), settings.NEWSLETTER_FROM_EMAIL, [subscriber.email])
 
 
 @transaction.atomic

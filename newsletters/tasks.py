@@ -10,7 +10,6 @@ import logging
 from celery import current_app, shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.utils import timezone
 
 from newsletters.models import NewsletterSend
@@ -65,9 +64,3 @@ def resume_newsletter_sends():
         state=NewsletterSend.State.SCHEDULED, scheduled_for__lte=timezone.now()
     ).values_list("newsletter_id", flat=True):
         start_newsletter_send.delay(newsletter_id)
-
-
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_subscription_email(recipient, subject, body):
-    """Confirmation and “already subscribed” mail: transactional, through Django's backend."""
-    send_mail(subject, body, settings.NEWSLETTER_FROM_EMAIL, [recipient])

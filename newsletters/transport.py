@@ -1,8 +1,8 @@
 """Handing composed messages to the mail server, one connection per batch.
 
-With Django's SMTP backend configured (production, and the tests' real SMTP sink) messages go
-straight to the server as bytes already composed, over smtplib's connection (TLS and login
-included) but with our own mail transaction:
+With Django's SMTP backend as the mail transport (settings.OUTBOX_DELIVERY_BACKEND: production,
+and the tests' real SMTP sink) messages go straight to the server as bytes already composed, over
+smtplib's connection (TLS and login included) but with our own mail transaction:
 
 * MAIL, RCPT and DATA travel in one write when the server offers PIPELINING (RFC 2920): one
   round trip per message instead of three.
@@ -12,8 +12,9 @@ included) but with our own mail transaction:
   written after the answer instead, every kill landing while the answer travels back would send
   that message again. An answer other than 250 raises, and the caller takes its record back.
 
-Any other backend (console in development, locmem) gets messages through Django, so the embedded
-site can send newsletters without a server.
+Any other transport (console in development, locmem) gets messages through Django, so the embedded
+site can send newsletters without a server. Never EMAIL_BACKEND: that is the transactional outbox,
+and a newsletter has its own per-recipient delivery log.
 """
 
 import re
@@ -135,7 +136,7 @@ class ComposedEmail(EmailMessage):
 
 class DjangoBackendTransport:
     def __enter__(self):
-        self.connection = get_connection()
+        self.connection = get_connection(settings.OUTBOX_DELIVERY_BACKEND)
         self.connection.open()
         return self
 
@@ -148,4 +149,4 @@ class DjangoBackendTransport:
 
 
 def open_transport():
-    return SmtpTransport() if settings.EMAIL_BACKEND == SMTP_BACKEND else DjangoBackendTransport()
+    return SmtpTransport() if settings.OUTBOX_DELIVERY_BACKEND == SMTP_BACKEND else DjangoBackendTransport()

@@ -112,8 +112,8 @@ def _message_id(raw):
 
 
 def use_sink(settings, sink):
-    """Point Django's mail settings at the sink, through the real SMTP backend."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    """Point the mail transport at the sink, through Django's real SMTP backend."""
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_USE_TLS = False

@@ -26,7 +26,11 @@ def celery_worker_process(postgres, redis_url, broker, paypal_simulator, tmp_pat
     """A worker that sends this test's order mail (sent through the broker like production does)."""
     sink = SmtpSink()
     environment = worker_environment(
-        broker, redis_url, sink.port, SHOP_EMAIL_RETRY_SECONDS=1, PAYPAL_API_BASE=paypal_simulator.base_url
+        broker,
+        redis_url,
+        sink.port,
+        OUTBOX_RETRY_BASE_SECONDS=1,
+        PAYPAL_API_BASE=paypal_simulator.base_url,
     )
     worker = start_worker(environment, tmp_path / "worker.log")
     deadline = time.monotonic() + 60

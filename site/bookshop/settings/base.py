@@ -30,6 +30,11 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_mail_transport(default):
+    """OUTBOX_DELIVERY_BACKEND, or EMAIL_BACKEND as environment files written before the outbox name it."""
+    return env("OUTBOX_DELIVERY_BACKEND", env("EMAIL_BACKEND", default))
+
+
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -42,6 +47,7 @@ INSTALLED_APPS = [
     "bookshop",  # the project package: its management commands (generate_diagrams)
     "home",
     "newsletters",
+    "outbox",
     # Oscar's catalogue and checkout, forked in place (docs/design.md §1).
     "catalogue.apps.CatalogueConfig",
     "checkout.apps.CheckoutConfig",
@@ -251,8 +257,17 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Email
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Email. Every email is stored in the outbox, in the transaction that caused it, and delivered by
+# Celery through OUTBOX_DELIVERY_BACKEND (docs/outbox.md); newsletter bulk sends use that transport too.
+EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+OUTBOX_DELIVERY_BACKEND = env_mail_transport("django.core.mail.backends.smtp.EmailBackend")
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "20"))  # then the email is marked failed (admin: retry)
+OUTBOX_RETRY_BASE_SECONDS = int(env("OUTBOX_RETRY_BASE_SECONDS", "30"))  # doubles per attempt
+OUTBOX_RETRY_MAX_SECONDS = int(env("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+# How long the relay trusts an enqueued task before it enqueues the email again (a killed worker,
+# a broker that lost its queue). Longer than a send takes; a resend keeps the Message-ID.
+OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "120"))
+OUTBOX_RELAY_BATCH = 500  # emails the relay enqueues per run (every 30 s)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
@@ -345,6 +360,9 @@ CELERY_BEAT_SCHEDULE = {
     "resume-newsletter-sends": {"task": "newsletters.tasks.resume_newsletter_sends", "schedule": 60.0},
     # Completes or refunds PayPal attempts left paid but unplaced.
     "paypal-reconcile": {"task": "checkout.tasks.reconcile_payments", "schedule": 300.0},
+    # Hands pending outbox mail to the workers again (broker was down, a worker died mid-send);
+    # runs missed while no worker was up are not queued up.
+    "relay-outbox": {"task": "outbox.tasks.relay_outbox", "schedule": 30.0, "options": {"expires": 30}},
 }
 
 # Shop defaults that the demo data and the shipping rules use.
@@ -379,8 +397,6 @@ PAYPAL_BRAND_NAME = env("PAYPAL_BRAND_NAME", "Folio Books")
 PAYPAL_TIMEOUT_SECONDS = int(env("PAYPAL_TIMEOUT_SECONDS", "20"))
 # Attempts untouched this long after approval are completed or refunded by reconciliation.
 PAYPAL_RECONCILE_AFTER_SECONDS = int(env("PAYPAL_RECONCILE_AFTER_SECONDS", "300"))
-# Order emails go through Celery after commit; a down SMTP server is retried with backoff.
-SHOP_EMAIL_RETRY_SECONDS = int(env("SHOP_EMAIL_RETRY_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ configuration table still overrides these defaults.
 """
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list
+from .base import env, env_bool, env_list, env_mail_transport
 
 DEBUG = True
 # Template edits show on the next request.
@@ -13,7 +13,7 @@ SHARED_PAGE_CACHE = env_bool("SHARED_PAGE_CACHE", False)
 VAR_DIR.mkdir(exist_ok=True)  # noqa: F405  (the SQLite file lives here)
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+OUTBOX_DELIVERY_BACKEND = env_mail_transport("django.core.mail.backends.console.EmailBackend")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Test and bench support (create_random_catalogue); production settings leave it out.

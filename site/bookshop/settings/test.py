@@ -1,13 +1,14 @@
 """Test settings: fast and isolated. Real services come in through DATABASE_URL and REDIS_URL."""
 
 from .base import *  # noqa: F403
-from .base import env, env_bool
+from .base import env_bool, env_mail_transport
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# pytest-django sets EMAIL_BACKEND to locmem; the root conftest puts the outbox back in front of it.
+OUTBOX_DELIVERY_BACKEND = env_mail_transport("django.core.mail.backends.locmem.EmailBackend")
 # Tests that exercise a real worker start one and switch this off themselves.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # a test's own worker: False
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
