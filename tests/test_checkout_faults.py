@@ -18,6 +18,8 @@ from oscar.core.loading import get_model
 from checkout.models import PaymentAttempt
 from checkout.paypal.reconcile import reconcile_attempt
 from checkout.tests.steps import ADDRESS, local_path
+from outbox.models import OutboxEmail
+from outbox.tasks import relay_outbox
 from testing.edge_stack import EdgeStack
 from testing.factories import make_book, make_category
 from testing.paypal import approve_at_paypal
@@ -87,7 +89,9 @@ def book(postgres):
     return make_book(make_category(), title="Wives and Daughters", price="10.00", stock=3)
 
 
-def test_redis_dying_while_the_buyer_is_at_paypal_still_places_the_order(private_redis, paypal_simulator, book):
+def test_redis_dying_while_the_buyer_is_at_paypal_still_places_the_order(
+    private_redis, paypal_simulator, book, mailoutbox
+):
     redis_process, redis_url = private_redis
     # Production-like: cache, cached_db sessions and the Celery broker all on this Redis.
     stack = shop_nodes(paypal_simulator, redis_url, nodes=1, CELERY_TASK_ALWAYS_EAGER="0")
@@ -117,6 +121,12 @@ def test_redis_dying_while_the_buyer_is_at_paypal_still_places_the_order(private
     assert paypal_simulator.capture_calls == captures + 1
     assert return_seconds < 10, return_seconds  # cache misses and a dead broker cost little time
     assert "Exception ignored" in logs  # django-redis logged the outage it absorbed
+    # The confirmation could not be handed to the dead broker, but it was stored with the order:
+    # the relay delivers it once a broker answers again (here: this process, eager).
+    [confirmation] = OutboxEmail.objects.filter(subject__contains=order.number)
+    assert confirmation.state == OutboxEmail.State.PENDING
+    relay_outbox()
+    assert [message.subject for message in mailoutbox] == [confirmation.subject]
 
 
 @pytest.fixture

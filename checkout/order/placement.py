@@ -18,7 +18,7 @@ from oscar.templatetags.currency_filters import currency as currency_format
 
 from checkout.models import PaymentAttempt
 from checkout.order.statuses import PAID, PAYMENT_PENDING
-from checkout.order.tasks import email_after_commit
+from checkout.order.tasks import queue_order_email
 from checkout.paypal import amounts
 from checkout.paypal.source import SOURCE_TYPE_CODE, SOURCE_TYPE_NAME
 
@@ -163,7 +163,7 @@ def write_order(priced, *, user, guest_email, order_number, status):
         guest_email=guest_email if user is None else "",
     )
     priced.basket.submit()
-    email_after_commit(order, "ORDER_PLACED")
+    queue_order_email(order, "ORDER_PLACED")
     return order
 
 

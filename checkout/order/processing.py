@@ -18,7 +18,7 @@ from oscar.apps.order import processing
 from oscar.core.loading import get_class, get_model
 
 from checkout.order.statuses import CANCELLED, REFUNDED
-from checkout.order.tasks import email_after_commit
+from checkout.order.tasks import queue_order_email
 from checkout.paypal import facade
 from checkout.paypal.source import paypal_source, refundable_amount, refunded_amount
 
@@ -57,7 +57,7 @@ class EventHandler(processing.EventHandler):
             if refunded_amount(order) >= paypal_source(order).amount_debited and REFUNDED in order.available_statuses():
                 order.set_status(REFUNDED)  # its status email says what was refunded
             else:
-                email_after_commit(order, "ORDER_REFUNDED", {"refund_amount": str(refund.amount)})
+                queue_order_email(order, "ORDER_REFUNDED", {"refund_amount": str(refund.amount)})
         return refund
 
     def handle_shipping_event(self, order, event_type, lines, line_quantities, **kwargs):

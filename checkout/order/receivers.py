@@ -11,7 +11,7 @@ from oscar.apps.order.signals import order_status_changed
 
 from checkout.order.processing import EventHandler
 from checkout.order.statuses import CANCELLED, EMAILED_STATUSES, REFUNDED, SHIPPED
-from checkout.order.tasks import email_after_commit
+from checkout.order.tasks import queue_order_email
 from checkout.paypal.source import refunded_amount
 
 DECLINED_CAPTURE_STATUSES = {"DECLINED", "FAILED"}
@@ -28,7 +28,7 @@ def settle_stock(sender, order, old_status, new_status, **kwargs):
 @receiver(order_status_changed, dispatch_uid="checkout-order-status-email")
 def email_status_change(sender, order, old_status, new_status, **kwargs):
     if new_status in EMAILED_STATUSES:
-        email_after_commit(order, "ORDER_STATUS_CHANGED", money_facts(order))
+        queue_order_email(order, "ORDER_STATUS_CHANGED", money_facts(order))
 
 
 def money_facts(order):

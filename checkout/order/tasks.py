@@ -1,12 +1,10 @@
-"""Order emails to the customer, sent by Celery after the order's transaction commits.
+"""Order emails to the customer, written to the outbox in the transaction of the change they report.
 
-Queued with email_after_commit by checkout/order/placement.py (ORDER_PLACED), receivers.py (staff
-change the status), processing.py (staff refund) and checkout/paypal/webhook_handlers.py (PayPal
-moves the status). A down SMTP server is retried with backoff.
+Queued with queue_order_email by checkout/order/placement.py (ORDER_PLACED), receivers.py (the
+status changed, by staff or by PayPal's webhooks) and processing.py (staff refund).
 """
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -18,8 +16,6 @@ logger = logging.getLogger("checkout.paypal")
 
 Order = get_model("order", "Order")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
-
-EMAIL_RETRY_SECONDS = int(getattr(settings, "SHOP_EMAIL_RETRY_SECONDS", 30))
 
 
 def order_email_context(order, extra=None):
@@ -38,20 +34,25 @@ def order_email_context(order, extra=None):
     return context
 
 
-# Named as when it lived in checkout/tasks.py, so emails queued or retrying across a deploy still run.
-@shared_task(name="checkout.tasks.send_order_email", bind=True, max_retries=20, acks_late=True)
-def send_order_email(self, order_id, event_code, extra=None):
-    """ORDER_PLACED, ORDER_STATUS_CHANGED or ORDER_REFUNDED; retried while SMTP is down."""
-    order = Order.objects.select_related("user").get(pk=order_id)
+def queue_order_email(order, event_code, extra=None):
+    """Render the customer's email now and store it in the outbox, in the caller's transaction.
+
+    The mail commits or rolls back with the change it reports, and the outbox relay delivers it
+    (docs/outbox.md): a broker or SMTP outage delays it, never loses it. Rendering runs in a
+    savepoint and its failure is logged, not raised: a broken template must never undo a paid order.
+    """
     dispatcher = OrderDispatcher(logger=logger)
     try:
-        messages = dispatcher.dispatcher.get_messages(event_code, order_email_context(order, extra))
-        dispatcher.dispatch_order_messages(order, messages, event_code)
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Order %s %s email not sent (%s); retrying", order.number, event_code, error)
-        raise self.retry(exc=error, countdown=min(EMAIL_RETRY_SECONDS * 2**self.request.retries, 900))
+        with transaction.atomic():
+            messages = dispatcher.dispatcher.get_messages(event_code, order_email_context(order, extra))
+            dispatcher.dispatch_order_messages(order, messages, event_code)
+    except Exception:
+        logger.exception("Order %s: the %s email could not be written to the outbox", order.number, event_code)
 
 
-def email_after_commit(order, event_code, extra=None):
-    """Queue the email once the current transaction commits (never for a rolled-back change)."""
-    transaction.on_commit(lambda: send_order_email.delay(order.pk, event_code, extra), robust=True)
+# Named as when it lived in checkout/tasks.py: drains emails queued through the broker by releases
+# before the outbox, which now carries every order email.
+@shared_task(name="checkout.tasks.send_order_email", acks_late=True)
+def send_order_email(order_id, event_code, extra=None):
+    with transaction.atomic():
+        queue_order_email(Order.objects.select_related("user").get(pk=order_id), event_code, extra)
