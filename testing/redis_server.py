@@ -4,7 +4,6 @@ Used by the Redis-outage tests of the page cache, of checkout and of the outbox.
 """
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -13,13 +12,7 @@ import pytest
 import redis
 
 from conftest import require_service
-
-
-def unused_port():
-    """A port the kernel has just handed out and taken back (free unless someone races for it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from testing.ports import unused_port
 
 
 class PrivateRedis:

@@ -28,7 +28,8 @@ from testing.celery_workers import database_url
 from testing.edge_stack import wait_for
 from testing.factories import make_book, make_category
 from testing.paypal import approve_at_paypal
-from testing.smtp import SmtpSink, free_port
+from testing.ports import unused_port
+from testing.smtp import SmtpSink
 
 Order = get_model("order", "Order")
 
@@ -102,7 +103,7 @@ class DemoStack:
 def demo_stack(postgres, redis_url, tmp_path):
     create_all(apps)  # the checkout's starting data, which transactional tests flush
     sink = SmtpSink().start()
-    site_port, simulator_port = free_port(), free_port()
+    site_port, simulator_port = unused_port(), unused_port()
     stack = DemoStack(
         tmp_path,
         {
