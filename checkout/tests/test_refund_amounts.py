@@ -76,6 +76,41 @@ def test_a_bad_refund_amount_gets_a_message_and_changes_nothing(
     assert Order.objects.get(pk=order.pk).status == "Paid" and len(mailoutbox) == sent
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"order_action": "create_order_payment_event", "payment_event_type": "refunded"}, "Please fill in amount"),
+        ({"line_action": "change_line_statuses", "selected_line": "LINE"}, "Please fill in new_status"),
+        ({"line_action": "create_shipping_event", "selected_line": "LINE"}, "Please fill in shipping_event_type"),
+        (
+            {"line_action": "create_payment_event", "payment_event_type": "refunded", "selected_line": "LINE"},
+            "Please give a quantity for every selected line",
+        ),
+        (
+            {"line_action": "change_line_statuses", "new_status": "Shipped", "selected_line": "1\x00"},
+            "Those order lines do not exist",
+        ),
+        ({"order_action": "delete_note", "note_id": "abc"}, "That note does not exist"),
+    ],
+    ids=["refund-without-amount", "no-status", "no-event-type", "no-quantity", "nul-line-id", "foreign-note-id"],
+)
+def test_a_malformed_staff_post_gets_a_message_and_changes_nothing(
+    order, admin_client, paypal_simulator, mailoutbox, form, message
+):
+    """Oscar's own page answered these with a server error; staff tools and replays do send them."""
+    sent = len(mailoutbox)
+    form = {name: str(order.lines.get().pk) if value == "LINE" else value for name, value in form.items()}
+
+    page = admin_client.post(reverse("dashboard:order-detail", kwargs={"number": order.number}), form, follow=True)
+
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert not PayPalRefund.objects.exists() and order.sources.get().amount_refunded == 0
+    assert Order.objects.get(pk=order.pk).status == "Paid" and len(mailoutbox) == sent
+    assert not order.lines.get().shipping_events.exists()
+
+
 def staff_browser(live_server, client, admin_user, order):
     """A staff member's own HTTP session at the live server, with its CSRF token."""
     client.force_login(admin_user)
