@@ -40,6 +40,8 @@ urlpatterns = [
     path("search/suggest/", catalogue_search.suggest, name="shop-search-suggest"),
     path("authors/<slug:slug>/", catalogue_views.author_detail, name="catalogue-author"),
     path("newsletters/", include("newsletters.urls")),
+    # The public REST API, one namespace per version (docs/api.md).
+    path("api/", include("api.urls")),
     # /_/: small uncached endpoints behind cached pages.
     path("_/csrf/", edge_views.csrf_token, name="csrf-token"),
     path("_/me/", edge_views.personal_header, name="personal-header"),

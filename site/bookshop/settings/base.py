@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "bookshop",  # the project package: its management commands (generate_diagrams)
     "home",
     "newsletters",
+    "api",  # the public REST API v1 (docs/api.md)
     "outbox",
     # Oscar's catalogue and checkout, forked in place (docs/design.md §1).
     "catalogue.apps.CatalogueConfig",
@@ -68,6 +69,12 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "wagtail.api.v2",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -122,6 +129,8 @@ MIDDLEWARE = [
     "edgecache.page_cache.SharedPageCacheMiddleware",
     # Above the session, CSRF, messages, auth and basket middleware, so it sees their cookies.
     "edgecache.caching.EdgeCacheMiddleware",
+    # Answers CORS preflights and adds the CORS headers on /api/ only (CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,6 +140,8 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Under /api/, errors DRF does not catch become problem details, never an HTML page.
+    "api.errors.ProblemDetailsMiddleware",
 ]
 
 ROOT_URLCONF = "bookshop.urls"
@@ -333,6 +344,12 @@ EDGE_CACHE_PRIVATE_PREFIXES = [
     "/admin/",
     "/django-admin/",
     "/_/",
+    # The API's personal resources; its catalogue GETs follow the contract like pages.
+    "/api/v1/basket",
+    "/api/v1/checkout",
+    "/api/v1/orders",
+    "/api/v1/me",
+    "/api/v1/newsletter",
 ]
 # Each nginx node's public base URL (for the warmer) and loopback purge listener, in the same order.
 EDGE_CACHE_NODES = env_list("EDGE_CACHE_NODES")
@@ -364,6 +381,36 @@ CELERY_BEAT_SCHEDULE = {
     # runs missed while no worker was up are not queued up.
     "relay-outbox": {"task": "outbox.tasks.relay_outbox", "schedule": 30.0, "options": {"expires": 30}},
 }
+
+# The public REST API (api/, docs/api.md). Its views carry their own policy (api/policy.py:
+# versioning, session + token authentication, JSON only, problem details, throttles), so Wagtail's
+# admin API keeps DRF's defaults. Throttles count in the default cache (Redis in production), per
+# client address for anonymous callers and per user once signed in.
+API_VERSIONS = ["v1"]
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", "120/min"),
+        "user": env("API_THROTTLE_USER", "600/min"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Folio Books API",
+    "DESCRIPTION": "The bookshop's public API: catalogue, basket, checkout, orders, newsletter. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.only_the_public_api"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
+}
+# Browsers may call the API from these origins only (none by default); cookies are never sent
+# cross-origin, so other sites get the anonymous answers at most.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
 
 # Shop defaults that the demo data and the shipping rules use.
 SHOP_FREE_SHIPPING_THRESHOLD = Decimal(env("SHOP_FREE_SHIPPING_THRESHOLD", "40.00"))

@@ -1,0 +1,3 @@
+"""Shop resources: basket, checkout, orders, newsletter and "me" (docs/api.md)."""
+
+urlpatterns = []

@@ -1,0 +1,25 @@
+"""Request rates for the API (settings: REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], docs/api.md).
+
+Counts live in the default cache, Redis in production, so every gunicorn node shares them.
+Anonymous callers are counted per client address as Django sees it (REMOTE_ADDR; behind nginx,
+gunicorn's only client, that is nginx's view of the caller), never per X-Forwarded-For, which any
+caller can write; signed-in callers are counted per user, however many addresses they use.
+"""
+
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+
+def client_address(request):
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+class AnonAddressThrottle(AnonRateThrottle):
+    def get_ident(self, request):
+        return client_address(request)
+
+
+class SignedInUserThrottle(UserRateThrottle):
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None  # AnonAddressThrottle counts these
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
