@@ -34,13 +34,26 @@ class JsonOnly(DefaultContentNegotiation):
 
 class ApiPolicy:
     versioning_class = ApiVersioning
-    # Session (with DRF's CSRF check) for the shop's own pages, tokens for apps.
-    authentication_classes = [SessionAuthentication, TokenAuthentication]
+    # Tokens for apps, the session (with DRF's CSRF check) for the shop's own pages. The token
+    # comes first so that a caller who is neither gets 401 with `WWW-Authenticate: Token`.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
     content_negotiation_class = JsonOnly
     throttle_classes = [AnonAddressThrottle, SignedInUserThrottle]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Every answer is JSON whatever the Accept header (JsonOnly), so DRF's `Vary: Accept`
+        # would only split nginx's cache and make the edge contract refuse to share the answer.
+        remaining = [value.strip() for value in response.get("Vary", "").split(",") if value.strip()]
+        remaining = [value for value in remaining if value.lower() != "accept"]
+        if remaining:
+            response["Vary"] = ", ".join(remaining)
+        elif response.has_header("Vary"):
+            del response["Vary"]
+        return response
 
     def get_exception_handler(self):
         return problem_exception_handler

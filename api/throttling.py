@@ -6,6 +6,7 @@ gunicorn's only client, that is nginx's view of the caller), never per X-Forward
 caller can write; signed-in callers are counted per user, however many addresses they use.
 """
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 
@@ -13,12 +14,18 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-class AnonAddressThrottle(AnonRateThrottle):
+class RatesFromSettings:
+    def get_rate(self):
+        # Read per request: DRF's own class attribute is a copy taken at import time.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class AnonAddressThrottle(RatesFromSettings, AnonRateThrottle):
     def get_ident(self, request):
         return client_address(request)
 
 
-class SignedInUserThrottle(UserRateThrottle):
+class SignedInUserThrottle(RatesFromSettings, UserRateThrottle):
     def get_cache_key(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return None  # AnonAddressThrottle counts these

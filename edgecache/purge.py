@@ -106,9 +106,23 @@ def take_recently_purged():
     return urls
 
 
+_other_representations = []
+
+
+def also_purge_with_pages(source):
+    """Register `source(page)`, which returns the absolute URLs of other resources that show the
+    page (the API's, api/caching.py). They are purged whenever the page's listings are: on
+    publish, unpublish, move, and any stock, price or filing change of its book."""
+    if source not in _other_representations:
+        _other_representations.append(source)
+    return source
+
+
 def listing_urls(page):
-    """The pages that show this one in a listing: its live ancestors, the home page included."""
-    return [ancestor.get_full_url() for ancestor in page.get_ancestors().live().filter(depth__gt=1)]
+    """The pages that show this one in a listing: its live ancestors, the home page included;
+    plus the registered other representations of the page (`also_purge_with_pages`)."""
+    urls = [ancestor.get_full_url() for ancestor in page.get_ancestors().live().filter(depth__gt=1)]
+    return urls + [url for source in _other_representations for url in source(page)]
 
 
 def page_and_variant_urls(page):

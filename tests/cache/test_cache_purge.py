@@ -180,3 +180,16 @@ def test_only_trusted_addresses_may_refresh_in_place(fresh_edge, shelf):
     refreshed = requests.get(fresh_edge.url(book.url), headers={"X-Cache-Refresh": "1"}, timeout=10)
     assert refreshed.headers["X-Cache-Status"] == "BYPASS"
     assert fresh_edge.get(book.url).headers["X-Cache-Status"] == "HIT"
+
+
+def test_a_price_change_reaches_the_apis_cached_book_its_shelf_list_and_the_unfiltered_list(fresh_edge, shelf):
+    category, book = shelf
+    api_paths = [f"/api/v1/books/{book.pk}/", f"/api/v1/books/?category={category.pk}", "/api/v1/books/"]
+    for path in api_paths:
+        fresh_edge.get(path)
+        cached = fresh_edge.get(path)
+        assert cached.headers["X-Cache-Status"] == "HIT", path
+        assert '"price":"8.99"' in cached.text and "Set-Cookie" not in cached.headers
+    write_stockrecord(book.product, price=Decimal("13.25"))
+    for path in api_paths:
+        assert seconds_until_served(fresh_edge, path, '"price":"13.25"') <= FRESH_WITHIN, path

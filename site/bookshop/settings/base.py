@@ -121,6 +121,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # CORS on /api/ only (CORS_URLS_REGEX): preflights, and the Allow-Origin and `Vary: Origin`
+    # headers added outermost, after the edge contract and the shared page cache have judged and
+    # stored the answer, so a stored answer never carries one caller's origin. nginx keeps one
+    # variant per Origin.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware, so static files never touch sessions or the DB.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,8 +134,6 @@ MIDDLEWARE = [
     "edgecache.page_cache.SharedPageCacheMiddleware",
     # Above the session, CSRF, messages, auth and basket middleware, so it sees their cookies.
     "edgecache.caching.EdgeCacheMiddleware",
-    # Answers CORS preflights and adds the CORS headers on /api/ only (CORS_URLS_REGEX).
-    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -329,6 +332,11 @@ EDGE_CACHE_TTLS = {
     "catalogue.CategoryPage": 300,
     "catalogue.BookPage": 600,
     "search": 30,
+    # The API's anonymous catalogue GETs (api/catalogue.py), purged with the books they show.
+    "api-book": 600,
+    "api-book-list": 60,  # filtered lists are only purged unfiltered and per shelf (docs/api.md)
+    "api-categories": 300,
+    "api-authors": 600,
     "default": 600,
 }
 # Anonymous pages nginx may share are also kept in the cache for every node (edgecache/page_cache.py).
