@@ -12,6 +12,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -68,6 +69,10 @@ def _messages(value):
     return [str(value)]
 
 
+def _is_html(response):
+    return response.get("Content-Type", "").startswith("text/html")
+
+
 def _carries_nul(request):
     return "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "").lower()
 
@@ -106,7 +111,12 @@ class ProblemDetailsMiddleware:
         if request.path.startswith(API_PREFIX) and _carries_nul(request):
             # PostgreSQL refuses NUL in text; refused here, every filter and form is safe from it.
             return problem_response(400, "The request contains a NUL character.")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.path.startswith(API_PREFIX) and response.status_code >= 400 and _is_html(response):
+            # An error page rendered by Django or another app (CSRF failure, a page handler): same
+            # status, our shape.
+            return problem_response(response.status_code, HTTPStatus(response.status_code).phrase + ".")
+        return response
 
     def process_exception(self, request, exception):
         if not request.path.startswith(API_PREFIX):
@@ -119,6 +129,7 @@ class ProblemDetailsMiddleware:
         return problem_response(500, "Something went wrong on our side; it has been logged.")
 
 
+@csrf_exempt  # any method on any unknown path is a 404, not a CSRF failure
 def not_found(request, unmatched=""):
     """Any /api/ path that names no endpoint."""
     return problem_response(404, f"No API endpoint at {request.path}. The documentation is at /api/v1/docs/.")

@@ -41,6 +41,9 @@ class ApiPolicy:
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
     content_negotiation_class = JsonOnly
+    # No OPTIONS self-description: the schema describes every endpoint, and DRF's would need a
+    # model queryset. CORS preflights are answered by django-cors-headers before any view.
+    metadata_class = None
     throttle_classes = [AnonAddressThrottle, SignedInUserThrottle]
 
     def finalize_response(self, request, response, *args, **kwargs):

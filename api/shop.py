@@ -9,6 +9,7 @@ caller's checkout session, so PayPal's return goes through the site's return vie
 here is personal: `private, no-store` (EDGE_CACHE_PRIVATE_PREFIXES).
 """
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.shortcuts import get_object_or_404
@@ -151,7 +152,7 @@ def basket_data(request, basket):
         ],
         "subtotal": money(basket.total_incl_tax_excl_discounts if not empty else 0),
         "total": money(basket.total_incl_tax if not empty else 0),
-        "currency": basket.currency,
+        "currency": basket.currency or settings.OSCAR_DEFAULT_CURRENCY,
         "shipping_options": shipping_options(request, basket) if lines else [],
     }
 

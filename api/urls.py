@@ -45,5 +45,5 @@ def version_patterns(version):
 
 urlpatterns = [
     path("v1/", include((version_patterns("v1"), "v1"), namespace="v1")),
-    re_path(r"^.*$", not_found, name="api-not-found"),
+    re_path(r"", not_found, name="api-not-found"),  # any other path, newlines included
 ]

@@ -143,3 +143,9 @@ def test_a_huge_search_is_a_400_and_a_huge_cms_query_is_not_a_5xx(client):
 
 def test_a_wrong_method_is_a_problem_405(client):
     assert_problem(client.post("/api/v1/books/", {}, content_type="application/json"), 405)
+
+
+def test_unknown_paths_answer_any_method_with_a_problem_not_a_csrf_page(client):
+    assert_problem(client.patch("/api/v1/basket/lines/%C2%84/", "{}", content_type="application/json"), 404)
+    assert_problem(client.get("/api/v1/books/E%08%0A%C2%B5/"), 404)
+    assert_problem(client.options("/api/v1/newsletter/preferences/0/"), 405)
