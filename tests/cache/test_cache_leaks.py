@@ -53,7 +53,12 @@ def crowd(fresh_edge, postgres):
         visitors.append(Visitor("basket only", marker, session))
     visitors += [Visitor("cookie-less", None, requests.Session()) for _ in range(COOKIE_LESS_VISITORS)]
     shared_urls = ["/", shelf.url, *(book.url for book in public_books), "/search/?q=public", "/no-such-page/"]
-    shared_urls += ["/api/v1/books/", f"/api/v1/books/{public_books[0].pk}/", "/api/v1/search/?q=public"]
+    # The API's listings of the public shelf only: the canary shelf's titles are the markers.
+    shared_urls += [
+        f"/api/v1/books/?category={shelf.pk}",
+        f"/api/v1/books/{public_books[0].pk}/",
+        "/api/v1/search/?q=public",
+    ]
     personal_urls = ["/basket/", "/accounts/", "/accounts/orders/", "/_/me/"]
     personal_urls += ["/api/v1/basket/", "/api/v1/me/", "/api/v1/orders/"]
     return visitors, shared_urls, personal_urls
