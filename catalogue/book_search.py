@@ -132,45 +132,47 @@ def catalogue_spellings(words):
     ]
 
 
-def _tsquery_sql(groups):
-    """SQL and parameters for a tsquery: every group matched, each group by any of its words."""
-    parts, params = [], []
+def _tsquery_sql(groups, params):
+    """SQL for a tsquery: every group matched, each group by any of its words. The words go into
+    `params` by name: the SQL holds each tsquery inline, where the planner reads its words'
+    frequencies (a CTE or a parameter of type tsquery would hide them)."""
+    parts = []
     for group in groups:
-        alternatives = " || ".join(["plainto_tsquery(%s, %s)"] * len(group))
-        parts.append(f"({alternatives})")
+        alternatives = []
         for word in group:
-            params += [TEXT_SEARCH_CONFIG, word]
-    return " && ".join(parts), params
+            name = f"word{len(params)}"
+            params[name] = word
+            alternatives.append(f"plainto_tsquery('{TEXT_SEARCH_CONFIG}', %({name})s)")
+        parts.append(f"({' || '.join(alternatives)})")
+    return " && ".join(parts)
 
 
 def _search_postgresql(words, start, count):
     spellings = catalogue_spellings(words)
-    exact_sql, exact_params = _tsquery_sql([[word] for word in words])
-    loose_sql, loose_params = _tsquery_sql([[word, *close] for word, (_, close) in zip(words, spellings, strict=True)])
-    end = start + count + 1  # one more than the page, to know whether another page follows
+    params = {"normalisation": RANK_NORMALISATION, "end": start + count + 1, "start": start, "count": count + 1}
+    exact = _tsquery_sql([[word] for word in words], params)
+    loose = _tsquery_sql([[word, *close] for word, (_, close) in zip(words, spellings, strict=True)], params)
+    # Each group reads one row past the page, to know whether another page follows.
     sql = f"""
-        WITH query AS (SELECT {exact_sql} AS exact, {loose_sql} AS loose),
-        in_heading AS (
-            SELECT e.book_id, 0 AS tier, e.heading @@ query.exact AS exact,
-                   ts_rank(e.heading, query.loose, %s) AS rank
-            FROM catalogue_booksearchentry e, query
-            WHERE e.heading @@ query.loose
-            ORDER BY exact DESC, rank DESC, e.book_id DESC
-            LIMIT %s
-        ),
-        elsewhere AS (
-            SELECT e.book_id, 1 AS tier, true AS exact, 0 AS rank
-            FROM catalogue_booksearchentry e, query
-            WHERE e.document @@ query.exact AND NOT e.heading @@ query.loose
-            ORDER BY e.book_id DESC
-            LIMIT %s
-        )
-        SELECT book_id FROM (SELECT * FROM in_heading UNION ALL SELECT * FROM elsewhere) AS found
+        (SELECT book_id, 0 AS tier, heading @@ ({exact}) AS exact,
+                ts_rank(heading, {loose}, %(normalisation)s) AS rank
+         FROM catalogue_booksearchentry
+         WHERE heading @@ ({loose})
+         ORDER BY exact DESC, rank DESC, book_id DESC
+         LIMIT %(end)s)
+        UNION ALL
+        (SELECT book_id, 1, true, 0
+         FROM catalogue_booksearchentry
+         WHERE document @@ ({exact}) AND NOT heading @@ ({loose})
+         -- "+ 0": never walk the primary key backwards hoping to meet matches soon; for a word
+         -- the catalogue lacks (a typo) that reads every row. The GIN index finds the matches.
+         ORDER BY book_id + 0 DESC
+         LIMIT %(end)s)
         ORDER BY tier, exact DESC, rank DESC, book_id DESC
-        OFFSET %s LIMIT %s
+        OFFSET %(start)s LIMIT %(count)s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*exact_params, *loose_params, RANK_NORMALISATION, end, end, start, count + 1])
+        cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     suggestion = ""
     corrected = [
