@@ -5,9 +5,11 @@ then a purge of the page, its variants and its listings). Then, for a book or a 
 
 Published:    1. bump its versions (a book's own and the catalogue's; a category: the shelves')
               2. mirror it into Oscar: create or update the Product or Category (catalogue.sync)
+              3. a book: write its search row (catalogue.book_search)
 Unpublished:  1. bump its versions  2. hide its Product or Category in Oscar
+              3. a book: drop its search row
 Moved:        1. bump its versions  2. re-file its Product or re-parent its Category in Oscar
-Deleted:      bump its versions
+Deleted:      bump its versions (its search row goes with it)
 
 And for the records behind the book pages, whoever changes them (editor, dashboard, orders, the
 mirror above):
@@ -16,7 +18,7 @@ Stock record saved or deleted:   1. bump its book's versions  2. purge the book 
 Product filed in a category:     purge the book and its listings
 Product saved:                   purge the book and its listings
 Category saved:                  purge its category page and that page's listings
-Author saved:                    bump the versions of their books
+Author saved:                    1. bump the versions of their books  2. rewrite their search rows
 
 Versions (edgecache.versions, names in catalogue.fragments) make cached fragments and stored pages
 misses; purges (edgecache.purge) are sent to nginx once the transaction commits.
@@ -27,6 +29,7 @@ from django.dispatch import receiver
 from oscar.core.loading import get_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from catalogue.book_search import index_books
 from catalogue.fragments import books_changed, shelves_changed
 from catalogue.pages import Author, BookPage, CategoryPage
 from catalogue.sync import follow_page_move, hide_unpublished_page, mirror_published_page
@@ -69,12 +72,16 @@ def purge_book_of(product_id):
 def catalogue_page_published(sender, instance, **kwargs):
     bump_page_versions(sender, instance)
     mirror_published_page(instance)
+    if isinstance(instance, BookPage):
+        index_books([instance.pk])
 
 
 @receiver(page_unpublished)
 def catalogue_page_unpublished(sender, instance, **kwargs):
     bump_page_versions(sender, instance)
     hide_unpublished_page(instance)
+    if isinstance(instance, BookPage):
+        index_books([instance.pk])
 
 
 @receiver(post_page_move)
@@ -122,4 +129,6 @@ def category_saved(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Author)
 def author_saved(sender, instance, **kwargs):
-    books_changed(instance.book_links.values_list("book_id", flat=True))
+    book_ids = list(instance.book_links.values_list("book_id", flat=True))
+    books_changed(book_ids)
+    index_books(book_ids)

@@ -1,8 +1,9 @@
 """The shop's search: books by title, author and ISBN, plus content pages (docs/design.md §4: cacheable).
 
-Wagtail's database search backend does the matching and ranking (PostgreSQL full-text search on
-PostgreSQL, FTS5 on SQLite). The page answers at /search/, the URL Oscar's own search had, so
-the header form and Oscar's templates (`{% url 'search:search' %}`) land here.
+Books are found and ranked by `catalogue.book_search.search_books` (a weighted tsvector with typo
+tolerance on PostgreSQL, docs/search.md); content pages by Wagtail's database search backend.
+The page answers at /search/, the URL Oscar's own search had, so the header form and Oscar's
+templates (`{% url 'search:search' %}`) land here.
 """
 
 from django.core.cache import cache
@@ -11,10 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, get_page_models
-from wagtail.search.backends import get_search_backend
 
+from catalogue.book_search import search_books, suggest_books
 from catalogue.fragments import book_version_key
-from catalogue.isbn import normalise_isbn
 from catalogue.pages import Author, BookPage
 from edgecache.caching import cache_at_edge
 from edgecache.versions import FRAGMENT_SECONDS, current_versions
@@ -24,27 +24,13 @@ BOOKS_PER_PAGE = 20
 MAX_PAGE = 50  # deeper pages of a full-text search help nobody and cost the most
 CONTENT_PAGES_SHOWN = 5
 SUGGESTIONS = 8
+AUTHOR_SUGGESTIONS = 3
 
 
 def clean_query(request):
-    return " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-
-
-def isbn_or_none(query):
-    try:
-        return normalise_isbn(query)
-    except ValueError:
-        return None
-
-
-def matching_books(query):
-    """Live books ranked for `query`, loaded as ids only: their cards come from the cache."""
-    books = BookPage.objects.live().only("pk")
-    isbn = isbn_or_none(query)
-    if isbn:
-        # Any spelling of an ISBN (hyphens, ISBN-10) finds the book it names.
-        return books.filter(isbn=isbn).order_by("pk")
-    return books.search(query)
+    """The query as words: control characters (NUL among them, which PostgreSQL refuses) dropped."""
+    words = "".join(char if char.isprintable() else " " for char in request.GET.get("q", "")).split()
+    return " ".join(words)[:MAX_QUERY_LENGTH]
 
 
 def book_cards(ids, request):
@@ -64,18 +50,19 @@ def book_cards(ids, request):
 
 
 class ResultsPage:
-    """One page of ranked books as cards, without a total: counting every match costs as much as
-    ranking them, so the page only looks one result ahead to know whether there is a next page.
-    Offers what includes/pagination.html uses from a Django Page."""
+    """One page of ranked books as cards, without a total: counting every match costs more than
+    finding one page of them, so the search only looks one result ahead to know whether there is
+    a next page. Offers what includes/pagination.html uses from a Django Page."""
 
     paginator = None
 
-    def __init__(self, results, number, per_page, request):
+    def __init__(self, query, number, per_page, request):
         self.number = number
-        rows = list(results[(number - 1) * per_page : number * per_page + 1])
-        self.object_list = book_cards([book.pk for book in rows[:per_page]], request)
-        self._has_next = len(rows) > per_page
         self.start_index = (number - 1) * per_page + 1
+        matches = search_books(query, start=self.start_index - 1, count=per_page)
+        self.object_list = book_cards(matches.ids, request)
+        self._has_next = matches.has_more
+        self.suggestion = matches.suggestion
 
     def __iter__(self):
         return iter(self.object_list)
@@ -125,9 +112,10 @@ def content_page_models():
 @cache_at_edge("search")
 def search(request):
     query = clean_query(request)
-    context = {"search_query": query, "books": None, "content_pages": []}
+    context = {"search_query": query, "books": None, "content_pages": [], "suggestion": ""}
     if query:
-        context["books"] = ResultsPage(matching_books(query), page_number(request), BOOKS_PER_PAGE, request)
+        context["books"] = ResultsPage(query, page_number(request), BOOKS_PER_PAGE, request)
+        context["suggestion"] = context["books"].suggestion
         if context["books"].number == 1:
             others = Page.objects.live().public().type(*content_page_models())
             context["content_pages"] = list(others.search(query)[:CONTENT_PAGES_SHOWN])
@@ -140,7 +128,10 @@ def suggest(request):
     query = clean_query(request)
     if len(query) < 2:
         return JsonResponse({"query": query, "results": []})
-    books = BookPage.objects.live().prefetch_related("book_authors__author").autocomplete(query)[:SUGGESTIONS]
+    book_ids = suggest_books(query, SUGGESTIONS)
+    books = BookPage.objects.filter(pk__in=book_ids).prefetch_related("book_authors__author").in_bulk()
+    books = [books[book_id] for book_id in book_ids if book_id in books]
+    authors = Author.objects.filter(name__icontains=query).order_by("name")[:AUTHOR_SUGGESTIONS]
     results = [
         {"kind": "book", "title": book.title, "detail": book.author_names, "url": book.get_url(request)}
         for book in books
@@ -152,6 +143,6 @@ def suggest(request):
             "detail": "Author",
             "url": reverse("catalogue-author", args=[author.slug]),
         }
-        for author in get_search_backend().autocomplete(query, Author)[:3]
+        for author in authors
     ]
     return JsonResponse({"query": query, "results": results})

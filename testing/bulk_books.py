@@ -6,7 +6,8 @@ tens of queries per book; 100,000 books would take hours. This writes the same r
 - `wagtailcore_page` rows with `bulk_create`, their treebeard paths computed here;
 - the BookPage rows with one `executemany` INSERT (Django refuses `bulk_create` on multi-table
   children);
-- the search index through the backend's own bulk `add_bulk`.
+- the search index through the backend's own bulk `add_bulk` (the admin's page search), and the
+  shop's book search rows through `catalogue.book_search.write_search_rows`.
 Books made here are live and have no revisions yet; the editor creates one on the first edit.
 """
 
@@ -24,6 +25,7 @@ from stdnum import ean
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
+from catalogue.book_search import write_search_rows
 from catalogue.pages import BookAuthor, BookPage
 from catalogue.stock import shop_partner
 from catalogue.sync import book_product_class, refresh_category_hierarchy, sync_category
@@ -126,7 +128,9 @@ class BulkBookWriter:
         Page.objects.filter(pk=category.pk).update(numchild=category.numchild + len(pages))
         category.numchild += len(pages)
         indexed = BookPage.objects.filter(pk__in=[page.pk for page in pages]).prefetch_related("book_authors__author")
-        self.search_backend.add_bulk(BookPage, list(indexed))
+        indexed = list(indexed)
+        self.search_backend.add_bulk(BookPage, indexed)
+        write_search_rows(indexed)
 
     def _page_rows(self, category, books, slugs, now):
         last_child = category.get_last_child()

@@ -11,6 +11,12 @@ DEBUG = True
 # Template edits show on the next request.
 SHARED_PAGE_CACHE = env_bool("SHARED_PAGE_CACHE", False)
 VAR_DIR.mkdir(exist_ok=True)  # noqa: F405  (the SQLite file lives here)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # The demo database is disposable: write-ahead logging without a sync per commit makes the
+    # first `make run`'s migrate and demo load several seconds faster (docs/operations.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
+    )
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 OUTBOX_DELIVERY_BACKEND = env_mail_transport("django.core.mail.backends.console.EmailBackend")
