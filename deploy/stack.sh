@@ -142,9 +142,9 @@ ENV
   supervisord -c "$SUPERVISOR_CONF"
   echo "supervisord" >> "$BOOKSHOP_STATE_DIR/started"
   for _ in $(seq 90); do
-    curl -fsS -o /dev/null "http://$PUBLIC/_/health" 2>/dev/null && break; sleep 1
+    curl -fsS -o /dev/null "http://$PUBLIC/_/ready" 2>/dev/null && break; sleep 1
   done
-  curl -fsS "http://$PUBLIC/_/health"; echo
+  curl -fsS "http://$PUBLIC/_/ready"; echo
   if [ -n "$BOOKSHOP_STACK_EXTRA_PROGRAMS" ] && ! curl -fsS -o /dev/null "http://$PAYPAL_SIMULATOR/_sim/state"; then
     echo "The PayPal simulator does not answer on $PAYPAL_SIMULATOR: see $BOOKSHOP_LOG_DIR/supervisor-paypal-simulator.log"
   fi
@@ -153,7 +153,7 @@ ENV
   Shop (through the nginx page cache): http://$PUBLIC/
   Wagtail admin:                        http://$PUBLIC/admin/
   Oscar dashboard:                      http://$PUBLIC/dashboard/
-  Health:                               http://$PUBLIC/_/health
+  Health:                               http://$PUBLIC/_/live  http://$PUBLIC/_/ready
   Logs:                                 $BOOKSHOP_LOG_DIR/
   $PAYPAL_SUMMARY
   make stack-status   processes, memory and CPU;   make stack-stop   stops all of it
@@ -201,7 +201,7 @@ status() {
           printf "%-8s %-8s %10.1f %6s %12s %s\n", $1, $2, $3 / 1024, $4, $5, substr(cmd, 1, 90); total += $3}
          END {printf "Total resident memory: %.1f MiB\n", total / 1024}'
   echo
-  curl -sS "http://$PUBLIC/_/health" || true; echo
+  curl -sS "http://$PUBLIC/_/ready" || true; echo
 }
 
 case "${1:-}" in
