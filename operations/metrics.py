@@ -9,6 +9,7 @@ Figures that live in the database (payment attempts per state, the outbox, newsl
 are read when Prometheus scrapes, so every node reports the same value: alert on max() of them.
 """
 
+import logging
 import os
 import time
 
@@ -31,6 +32,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from edgecache.page_cache import HIT_HEADER
 from operations.health import broker_client
+
+logger = logging.getLogger("bookshop.metrics")
 
 REQUESTS = Counter(
     "bookshop_http_requests", "HTTP requests answered, by view, method and status", ["view", "method", "status"]
@@ -205,4 +208,8 @@ def serve_worker_metrics(**kwargs):
         MultiProcessCollector(worker_registry)
     else:
         worker_registry = REGISTRY
-    start_http_server(int(port), addr=os.environ.get("CELERY_METRICS_ADDRESS", "127.0.0.1"), registry=worker_registry)
+    address = os.environ.get("CELERY_METRICS_ADDRESS", "127.0.0.1")
+    try:
+        start_http_server(int(port), addr=address, registry=worker_registry)
+    except OSError:  # the port is taken: the worker still works, unmeasured
+        logger.exception("cannot serve worker metrics on %s:%s", address, port)
