@@ -36,6 +36,12 @@ def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
 
 
+# The control socket (gunicorn 23+, `gunicornc`) of this node alone: the default path is one per
+# user, so two nodes of one user would fight over it.
+run_dir = Path(os.environ.get("BOOKSHOP_STATE_DIR", log_dir.parent / "run"))
+run_dir.mkdir(parents=True, exist_ok=True)
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", str(run_dir / f"gunicorn-{node_name}.ctl"))
+
 # A TCP address, or unix:/run/bookshop/web.sock behind a local nginx.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001").split(",")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
