@@ -27,7 +27,8 @@ def bar_chart(title, bars, unit=""):
         height = (HEIGHT - AXIS) * float(value) / float(top)
         x, y = index * step + 2, HEIGHT - AXIS - height
         numbers = [f"{number:.1f}" for number in (x, y, width, height, x + width / 2)]
-        return (*numbers[:4], label, value, unit, numbers[4], HEIGHT - 8, label[-5:])
+        short = label[5:] if len(label) == 10 and label[4] == "-" else label  # 2026-12-01 -> 12-01
+        return (*numbers[:4], label, value, unit, numbers[4], HEIGHT - 8, short)
 
     body = format_html_join(
         "",
@@ -38,7 +39,8 @@ def bar_chart(title, bars, unit=""):
     )
     return format_html(
         '<figure class="ops-chart"><figcaption>{} (highest: {}{})</figcaption>'
-        '<svg role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" height="{}">{}</svg></figure>',
+        '<svg role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" height="{}">{}'
+        '<line x1="0" y1="{}" x2="{}" y2="{}" stroke="#888"/></svg></figure>',
         title,
         highest,
         unit,
@@ -47,6 +49,9 @@ def bar_chart(title, bars, unit=""):
         HEIGHT,
         HEIGHT,
         body,
+        HEIGHT - AXIS,
+        WIDTH,
+        HEIGHT - AXIS,
     )
 
 
