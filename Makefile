@@ -57,7 +57,7 @@ stack: setup
 stack-stop:
 	deploy/stack.sh stop
 
-## stack-status: each process of the stack with its memory and CPU, and /_/health.
+## stack-status: each process of the stack with its memory and CPU, and /_/ready.
 stack-status:
 	deploy/stack.sh status
 

@@ -3,7 +3,7 @@
 The books are the site's `BookPage`s, read with the same listing queries as the shop's pages
 (`BookPage.objects.for_listing()`: the books, then renditions, stock records and authors), so a
 page of results costs a fixed number of queries whatever the catalogue's size. Search ranks with
-the site's own `catalogue.search.matching_books`. Anonymous GETs are shared by nginx like pages
+the site's own `catalogue.book_search.search_books`. Anonymous GETs are shared by nginx like pages
 (`cache_at_edge`, docs/design.md §4).
 """
 
@@ -24,6 +24,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from wagtail.models import Page
 
 from api.policy import ApiPolicy
+from catalogue.book_search import search_books
 from catalogue.pages import Author, BookCard, BookPage, CategoryPage
 from catalogue.search import (
     BOOKS_PER_PAGE,
@@ -31,7 +32,6 @@ from catalogue.search import (
     MAX_PAGE,
     MAX_QUERY_LENGTH,
     content_page_models,
-    matching_books,
 )
 from edgecache.caching import cache_at_edge
 
@@ -512,10 +512,10 @@ class SearchView(ApiPolicy, GenericAPIView):
         number = params.validated_data["page"]
         books, pages, has_next = [], [], False
         if query:
-            start = (number - 1) * BOOKS_PER_PAGE
-            ids = [book.pk for book in matching_books(query)[start : start + BOOKS_PER_PAGE + 1]]
-            has_next = len(ids) > BOOKS_PER_PAGE
-            books = BookPage.objects.cards(ids[:BOOKS_PER_PAGE])
+            matches = search_books(query, start=(number - 1) * BOOKS_PER_PAGE, count=BOOKS_PER_PAGE)
+            has_next = matches.has_more
+            by_id = {book.pk: book for book in BookPage.objects.cards(matches.ids)}
+            books = [by_id[book_id] for book_id in matches.ids if book_id in by_id]
             if number == 1:
                 others = Page.objects.live().public().type(*content_page_models())
                 pages = [

@@ -4,7 +4,9 @@
 #
 #   nginx 127.0.0.1:8080 (page cache; purge listener 127.0.0.1:8081)
 #     -> gunicorn 127.0.0.1:8001 and :8002 -> PostgreSQL, Redis
-#   Celery worker and beat (cache warmer), all under a private supervisord.
+#   Celery worker and beat (every periodic job), all under a private supervisord;
+#   Prometheus 127.0.0.1:9090 (alert rules from deploy/prometheus) scraping both nodes, the worker
+#   and the node exporter (127.0.0.1:9100), when Debian's prometheus packages are installed.
 #
 # DATABASE_URL / REDIS_URL: used when set; otherwise a private PostgreSQL (port 5439) and Redis
 # (port 6389) are started under var/stack and stopped again by stack-stop.
@@ -22,6 +24,8 @@ export BOOKSHOP_ENV_FILE="$BOOKSHOP_STATE_DIR/stack.env"
 PUBLIC=127.0.0.1:8080
 PURGE=127.0.0.1:8081
 PAYPAL_SIMULATOR=127.0.0.1:8090
+export BOOKSHOP_PROMETHEUS=127.0.0.1:9090 BOOKSHOP_NODE_EXPORTER=127.0.0.1:9100
+WORKER_METRICS=127.0.0.1:9808
 PG_PORT=5439
 REDIS_PORT=6389
 PG_DIR="$BOOKSHOP_STATE_DIR/postgres"
@@ -50,7 +54,8 @@ start_private_postgres() {
 
 start_private_redis() {
   mkdir -p "$BOOKSHOP_STATE_DIR/redis"
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+  # The broker: append-only file, so tasks queued before a restart are still there after it.
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync everysec --daemonize yes \
     --dir "$BOOKSHOP_STATE_DIR/redis" --pidfile "$BOOKSHOP_STATE_DIR/redis/redis.pid" \
     --logfile "$BOOKSHOP_LOG_DIR/redis.log"
   for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -87,6 +92,26 @@ PAYPAL_WEBHOOK_ID=WH-STACK-DEMO"
   esac
 }
 
+# Scrape every gunicorn node's /_/metrics directly (nginx refuses it), the worker and the machine.
+render_prometheus_config() {
+  mkdir -p "$BOOKSHOP_STATE_DIR/prometheus"
+  cat > "$BOOKSHOP_STATE_DIR/prometheus/prometheus.yml" <<YAML
+global: {scrape_interval: 15s, evaluation_interval: 15s}
+rule_files: ["$BOOKSHOP_DIR/deploy/prometheus/alerts.yml"]
+scrape_configs:
+  - job_name: web
+    metrics_path: /_/metrics
+    static_configs: [{targets: ["127.0.0.1:8001", "127.0.0.1:8002"]}]
+  - job_name: worker
+    static_configs: [{targets: ["$WORKER_METRICS"]}]
+  - job_name: node
+    static_configs: [{targets: ["$BOOKSHOP_NODE_EXPORTER"]}]
+  - job_name: prometheus
+    static_configs: [{targets: ["$BOOKSHOP_PROMETHEUS"]}]
+YAML
+  promtool check config "$BOOKSHOP_STATE_DIR/prometheus/prometheus.yml" >/dev/null
+}
+
 start() {
   # Decided before anything starts, so a wrong PayPal setting changes nothing.
   choose_paypal
@@ -121,6 +146,7 @@ SECURE_HSTS_SECONDS=0
 SECURE_COOKIES=0
 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 BOOKSHOP_LOG_DIR=$BOOKSHOP_LOG_DIR
+CELERY_METRICS_PORT=${WORKER_METRICS#*:}
 ENV
   # SMTP settings the operator exported are passed on.
   local name
@@ -130,6 +156,7 @@ ENV
   # Loading data before nginx runs: nothing is cached yet, so nothing to purge.
   local manage=(env -i PATH="$PATH" HOME="${HOME:-/tmp}" bash -c "set -a; . '$BOOKSHOP_ENV_FILE'; EDGE_CACHE_PURGE_URLS=; set +a; exec \"\$@\"" _ "$PY" manage.py)
   echo "Preparing the database and static files..."
+  "${manage[@]}" ensure_database
   "${manage[@]}" migrate --noinput >/dev/null
   "${manage[@]}" collectstatic --noinput >/dev/null
   "${manage[@]}" load_demo_data >/dev/null
@@ -139,13 +166,20 @@ ENV
     --output "$BOOKSHOP_STATE_DIR/nginx/nginx.conf" --log-dir "$BOOKSHOP_LOG_DIR" --workers 2 >/dev/null
   nginx -p "$BOOKSHOP_STATE_DIR/nginx" -c "$BOOKSHOP_STATE_DIR/nginx/nginx.conf" -e stderr -t 2>/dev/null
 
+  if command -v prometheus >/dev/null && command -v prometheus-node-exporter >/dev/null; then
+    render_prometheus_config
+    BOOKSHOP_STACK_EXTRA_PROGRAMS="$BOOKSHOP_STACK_EXTRA_PROGRAMS monitoring.conf"
+    PROMETHEUS_SUMMARY="Prometheus:                           http://$BOOKSHOP_PROMETHEUS/  (targets: /targets, alerts: /alerts)"
+  else
+    PROMETHEUS_SUMMARY="Prometheus: not installed (apt-get install prometheus prometheus-node-exporter), no metrics kept"
+  fi
   supervisord -c "$SUPERVISOR_CONF"
   echo "supervisord" >> "$BOOKSHOP_STATE_DIR/started"
   for _ in $(seq 90); do
-    curl -fsS -o /dev/null "http://$PUBLIC/_/health" 2>/dev/null && break; sleep 1
+    curl -fsS -o /dev/null "http://$PUBLIC/_/ready" 2>/dev/null && break; sleep 1
   done
-  curl -fsS "http://$PUBLIC/_/health"; echo
-  if [ -n "$BOOKSHOP_STACK_EXTRA_PROGRAMS" ] && ! curl -fsS -o /dev/null "http://$PAYPAL_SIMULATOR/_sim/state"; then
+  curl -fsS "http://$PUBLIC/_/ready"; echo
+  if [[ "$BOOKSHOP_STACK_EXTRA_PROGRAMS" == *paypal-simulator.conf* ]] && ! curl -fsS -o /dev/null "http://$PAYPAL_SIMULATOR/_sim/state"; then
     echo "The PayPal simulator does not answer on $PAYPAL_SIMULATOR: see $BOOKSHOP_LOG_DIR/supervisor-paypal-simulator.log"
   fi
   cat <<EOF_URLS
@@ -153,8 +187,9 @@ ENV
   Shop (through the nginx page cache): http://$PUBLIC/
   Wagtail admin:                        http://$PUBLIC/admin/
   Oscar dashboard:                      http://$PUBLIC/dashboard/
-  Health:                               http://$PUBLIC/_/health
+  Health:                               http://$PUBLIC/_/live  http://$PUBLIC/_/ready
   Logs:                                 $BOOKSHOP_LOG_DIR/
+  $PROMETHEUS_SUMMARY
   $PAYPAL_SUMMARY
   make stack-status   processes, memory and CPU;   make stack-stop   stops all of it
 
@@ -201,7 +236,31 @@ status() {
           printf "%-8s %-8s %10.1f %6s %12s %s\n", $1, $2, $3 / 1024, $4, $5, substr(cmd, 1, 90); total += $3}
          END {printf "Total resident memory: %.1f MiB\n", total / 1024}'
   echo
-  curl -sS "http://$PUBLIC/_/health" || true; echo
+  curl -sS "http://$PUBLIC/_/ready" || true; echo
+  if supervisorctl_ status prometheus >/dev/null 2>&1; then
+    echo
+    echo "Prometheus (http://$BOOKSHOP_PROMETHEUS/): each target, up or down, with its memory and CPU"
+    prometheus_report || echo "  (no answer from Prometheus yet)"
+  fi
+}
+
+# One line per scrape target: up, resident memory and CPU of the process behind it (what
+# Prometheus itself recorded: the exporters' process_* series, or the gunicorn node's own).
+prometheus_report() {
+  local query='up or label_replace(process_resident_memory_bytes, "m", "rss", "", "") or label_replace(rate(process_cpu_seconds_total[1m]), "m", "cpu", "", "")'
+  curl -fsS --get "http://$BOOKSHOP_PROMETHEUS/api/v1/query" --data-urlencode "query=$query" | "$PY" -c '
+import json, sys
+rows = {}
+for result in json.load(sys.stdin)["data"]["result"]:
+    labels, value = result["metric"], float(result["value"][1])
+    row = rows.setdefault((labels["job"], labels["instance"]), {})
+    row[labels.get("m") or labels.get("__name__")] = value
+for (job, instance), row in sorted(rows.items()):
+    up = "up" if row.get("up") == 1 else "DOWN"
+    rss = "%8.1f MiB" % (row["rss"] / 2**20) if "rss" in row else "%12s" % "-"
+    cpu = "%5.1f%% CPU" % (row["cpu"] * 100) if "cpu" in row else ""
+    print("  %-10s %-16s %-4s %s %s" % (job, instance, up, rss, cpu))
+'
 }
 
 case "${1:-}" in

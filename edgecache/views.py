@@ -1,10 +1,6 @@
 """Small uncached endpoints that let cached pages stay anonymous (docs/design.md §4)."""
 
-import uuid
-
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.cache import never_cache
@@ -39,43 +35,3 @@ def personal_header(request):
         # Nothing personal left (session expired, basket merged away): stop asking.
         response.delete_cookie(PERSONAL_MARKER_COOKIE, samesite="Lax")
     return response
-
-
-@require_GET
-@never_cache
-def health(request):
-    """Liveness of what a page needs: the database, the cache and the task broker. 503 if one fails."""
-    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
-    results = {}
-    for name, check in checks.items():
-        try:
-            results[name] = check()
-        except Exception as error:  # report every failing dependency, whatever it raised
-            results[name] = f"error: {error.__class__.__name__}: {error}"
-    healthy = all(result == "ok" or result.startswith("skipped") for result in results.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", **results}, status=200 if healthy else 503)
-
-
-def _check_database():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return "ok"
-
-
-def _check_cache():
-    key = f"health:{uuid.uuid4().hex}"
-    cache.set(key, "1", timeout=10)
-    if cache.get(key) != "1":  # django-redis swallows errors (IGNORE_EXCEPTIONS): a miss means down
-        return "error: value written was not read back"
-    cache.delete(key)
-    return "ok"
-
-
-def _check_broker():
-    from bookshop.celery_app import app
-
-    if app.conf.task_always_eager:
-        return "skipped: tasks run inline (no broker configured)"
-    with app.connection_for_write() as broker:
-        broker.ensure_connection(max_retries=1, timeout=2)
-    return "ok"

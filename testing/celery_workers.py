@@ -2,7 +2,8 @@
 
 The `broker` fixture sends this test's tasks through Redis to a queue of its own; the worker
 processes started here (settings bookshop.settings.test_worker) listen on that queue only. Used
-by the newsletter crash and retry tests, the SMTP-outage test and the newsletter benchmarks.
+by the newsletter crash and retry tests, the SMTP-outage test, the scheduled-job tests (with
+`start_beat`) and the newsletter benchmarks.
 """
 
 import os
@@ -55,17 +56,18 @@ def worker_environment(queue, redis_url, smtp_port, **extra):
     }
 
 
-def start_worker(environment, log_path):
-    """One worker process (solo pool: the process that sends is the process we may kill)."""
-    log = open(log_path, "ab")  # noqa: SIM115 (closed by stop_worker)
-    process = subprocess.Popen(
+def start_worker(environment, log_path, loglevel="WARNING"):
+    """One worker process (solo pool: the process that sends is the process we may kill).
+
+    At loglevel INFO the log has a "Task name[id] succeeded" line for every task that succeeded.
+    """
+    return _start_celery(
         [
-            str(CELERY),
             "-A",
             "bookshop",
             "worker",
             "--pool=solo",
-            "--loglevel=WARNING",
+            f"--loglevel={loglevel}",
             "-Q",
             environment["NEWSLETTER_WORKER_QUEUE"],
             "--without-gossip",
@@ -74,6 +76,22 @@ def start_worker(environment, log_path):
             "-n",
             f"newsletter-{log_path.stem}@%h",
         ],
+        environment,
+        log_path,
+    )
+
+
+def start_beat(environment, folder):
+    """Celery beat with the project's schedule, sending to the worker queue of `environment`."""
+    beat = ["-A", "bookshop", "beat", "--loglevel=INFO", "-s", str(folder / "beat-schedule")]
+    return _start_celery(beat, environment, folder / "beat.log")
+
+
+def _start_celery(arguments, environment, log_path):
+    """A celery process in a session of its own (stop_worker kills its group), logging to log_path."""
+    log = open(log_path, "ab")  # noqa: SIM115 (closed by stop_worker)
+    process = subprocess.Popen(
+        [str(CELERY), *arguments],
         cwd=PROJECT_DIR,
         env=environment,
         stdout=log,
@@ -96,8 +114,8 @@ def stop_worker(process, sig=signal.SIGTERM):
 
 
 @contextmanager
-def running_workers(environment, log_dir, count=1):
-    workers = [start_worker(environment, log_dir / f"worker-{number}.log") for number in range(count)]
+def running_workers(environment, log_dir, count=1, loglevel="WARNING"):
+    workers = [start_worker(environment, log_dir / f"worker-{number}.log", loglevel) for number in range(count)]
     try:
         yield workers
     finally:

@@ -8,6 +8,9 @@ EXPECTED_JOBS = {
     "checkout.tasks.reconcile_payments",  # paid-but-unplaced orders are completed or refunded
     "edgecache.tasks.warm_page_cache",  # purged and top pages are re-fetched into nginx
     "newsletters.tasks.resume_newsletter_sends",  # scheduled and interrupted sends go out
+    "outbox.tasks.relay_outbox",  # mail stranded by a broker outage or a dead worker goes out
+    "operations.tasks.publish_scheduled_pages",  # scheduled pages go live, expired ones go offline
+    "operations.tasks.clear_expired_sessions",  # expired sessions leave the database
 }
 
 

@@ -5,6 +5,7 @@ Supervisor, systemd, compose and `make stack` share this file and differ only in
 """
 
 import os
+import shutil
 from pathlib import Path
 
 project_dir = Path(__file__).resolve().parents[2]
@@ -16,6 +17,30 @@ node_name = os.environ.get("GUNICORN_NAME", "web")
 pythonpath = str(project_dir / "site") + "," + str(project_dir)
 wsgi_app = "bookshop.wsgi:application"
 proc_name = f"bookshop-{node_name}"
+
+# Prometheus multi-process mode (operations/metrics.py): each process of this node writes its
+# counters here; the directory is the node's own and is emptied when the node starts, so a
+# restarted node does not add up the files of processes that are gone.
+metrics_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(log_dir.parent / "metrics" / node_name)))
+
+
+def on_starting(server):
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A worker that exits (recycled, killed) leaves its counters; its gauges stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+# The control socket (gunicorn 23+, `gunicornc`) of this node alone: the default path is one per
+# user, so two nodes of one user would fight over it.
+run_dir = Path(os.environ.get("BOOKSHOP_STATE_DIR", log_dir.parent / "run"))
+run_dir.mkdir(parents=True, exist_ok=True)
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", str(run_dir / f"gunicorn-{node_name}.ctl"))
 
 # A TCP address, or unix:/run/bookshop/web.sock behind a local nginx.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001").split(",")
@@ -39,6 +64,6 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", str(log_dir / f"gunicorn-{node_n
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Django's own log lines (console handler) go to the error log too.
 capture_output = True
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms pid=%(p)s'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms pid=%(p)s rid=%({x-request-id}i)s'
 # nginx is the only client; it sets X-Forwarded-For/Proto itself.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

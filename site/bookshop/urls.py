@@ -17,6 +17,7 @@ from catalogue import search as catalogue_search
 from catalogue import seo as catalogue_seo
 from catalogue import views as catalogue_views
 from edgecache import views as edge_views
+from operations import health, metrics
 
 # Oscar's root URL only redirects to OSCAR_HOMEPAGE; the Wagtail home page owns "/" instead.
 oscar_urls = [pattern for pattern in apps.get_app_config("oscar").urls[0] if str(pattern.pattern) != ""]
@@ -45,7 +46,13 @@ urlpatterns = [
     # /_/: small uncached endpoints behind cached pages.
     path("_/csrf/", edge_views.csrf_token, name="csrf-token"),
     path("_/me/", edge_views.personal_header, name="personal-header"),
-    path("_/health", edge_views.health, name="health"),
+    # Health for load balancers and process managers (operations/health.py); /_/health is the
+    # readiness answer under the name probes configured before /_/ready existed still use.
+    path("_/live", health.live, name="health-live"),
+    path("_/ready", health.ready, name="health-ready"),
+    path("_/health", health.ready, name="health"),
+    # Prometheus scrapes each node directly; nginx's public server refuses this path.
+    path("_/metrics", metrics.metrics_view, name="metrics"),
     path("", include(oscar_urls)),
 ]
 

@@ -105,8 +105,8 @@ def test_cookie_less_visitors_get_no_personal_header(fresh_edge, shelf):
     assert "Hello," not in html
 
 
-def test_health_reports_database_cache_and_broker(fresh_edge):
-    response = fresh_edge.get("/_/health")
+def test_readiness_reports_database_cache_and_broker(fresh_edge):
+    response = fresh_edge.get("/_/ready")
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "ok"

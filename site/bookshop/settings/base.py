@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "newsletters",
     "api",  # the public REST API v1 (docs/api.md)
     "outbox",
+    "operations",  # health, logs, metrics, scheduled jobs, the staff operations panel
     # Oscar's catalogue and checkout, forked in place (docs/design.md §1).
     "catalogue.apps.CatalogueConfig",
     "checkout.apps.CheckoutConfig",
@@ -121,6 +122,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the response, carry its id (X-Request-ID).
+    "operations.logs.RequestIdMiddleware",
+    # Second: request counts and latency by view include every middleware below.
+    "operations.metrics.MetricsMiddleware",
     # CORS on /api/ only (CORS_URLS_REGEX): preflights, and the Allow-Origin and `Vary: Origin`
     # headers added outermost, after the edge contract and the shared page cache have judged and
     # stored the answer, so a stored answer never carries one caller's origin. nginx keeps one
@@ -388,6 +393,14 @@ CELERY_BEAT_SCHEDULE = {
     # Hands pending outbox mail to the workers again (broker was down, a worker died mid-send);
     # runs missed while no worker was up are not queued up.
     "relay-outbox": {"task": "outbox.tasks.relay_outbox", "schedule": 30.0, "options": {"expires": 30}},
+    # Publishes pages whose go-live time has passed (and unpublishes expired ones), purging them.
+    "publish-scheduled-pages": {
+        "task": "operations.tasks.publish_scheduled_pages",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    # Deletes expired sessions from the database.
+    "clear-expired-sessions": {"task": "operations.tasks.clear_expired_sessions", "schedule": 86400.0},
 }
 
 # The public REST API (api/, docs/api.md). Its views carry their own policy (api/policy.py:
@@ -453,11 +466,29 @@ PAYPAL_TIMEOUT_SECONDS = int(env("PAYPAL_TIMEOUT_SECONDS", "20"))
 # Attempts untouched this long after approval are completed or refunded by reconciliation.
 PAYPAL_RECONCILE_AFTER_SECONDS = int(env("PAYPAL_RECONCILE_AFTER_SECONDS", "300"))
 
+# Logs (operations/logs.py): LOG_FORMAT=json (production default) or plain; every line has the
+# request id. Repeats of a warning or error are dropped for DEPENDENCY_LOG_INTERVAL seconds and
+# counted on the next one let through, so a dependency that is down costs a line per interval.
+DEPENDENCY_LOG_INTERVAL = float(env("DEPENDENCY_LOG_INTERVAL", "60"))
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "operations.logs.RequestIdFilter"},
+        "repeated_errors": {"()": "operations.logs.RepeatedErrorFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "repeated_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -469,3 +500,7 @@ LOGGING = {
         "bookshop.edge_cache": {"level": "INFO"},
     },
 }
+# /_/metrics (operations/metrics.py): for Prometheus, straight to each node, never through nginx.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", True)
+# Workers log through LOGGING above (JSON, request ids, repeats dropped), not Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

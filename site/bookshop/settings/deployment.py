@@ -45,3 +45,6 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 OSCAR_BASKET_COOKIE_SECURE = SESSION_COOKIE_SECURE
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# One JSON object per log line, for the log shipper (LOG_FORMAT=plain to read them by eye).
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405
