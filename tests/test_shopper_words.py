@@ -4,10 +4,12 @@ without stock counts, sort kept while paging, and the dashboard sign-in asking f
 import re
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 from catalogue.pages import CategoryPage
+from checkout.defaults import create_all
 from checkout.tests.steps import add_to_basket
 from testing.factories import make_book, make_category
 
@@ -17,6 +19,7 @@ AJAX = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 @pytest.fixture
 def book(db):
+    create_all(apps)  # shipping methods for the basket's totals, which a transactional test may have flushed
     return make_book(make_category(), title="Cranford", price="6.50", stock=11)
 
 
