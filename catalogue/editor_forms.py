@@ -9,9 +9,14 @@ editor actually changed, so a stale form never overwrites stock that orders move
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from catalogue.isbn import normalise_isbn
+
 STOCK_FIELDS = ("price", "num_in_stock")
+# As typed: "978-0-306-40615-7" is 17 characters, with spaces a few more. Stored as 13 digits.
+ISBN_INPUT_MAX_LENGTH = 24
 
 
 class BookPageForm(WagtailAdminPageForm):
@@ -34,12 +39,33 @@ class BookPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.accept_typed_isbn()
         record = self.instance.stockrecord if self.instance.pk else None
         if record is not None:
             self.initial.setdefault("price", record.price)
             self.initial.setdefault("num_in_stock", record.num_in_stock)
             self.fields["price"].required = True
             self.fields["price"].help_text = "Required: the book has a stock record. " + self.fields["price"].help_text
+
+    def accept_typed_isbn(self):
+        """The model's max_length=13 would cut a hyphenated ISBN in the browser: allow it as typed."""
+        isbn = self.fields.get("isbn")
+        if isbn is None:
+            return
+        isbn.max_length = ISBN_INPUT_MAX_LENGTH
+        isbn.validators = [v for v in isbn.validators if not isinstance(v, MaxLengthValidator)]
+        isbn.validators.append(MaxLengthValidator(ISBN_INPUT_MAX_LENGTH))
+        isbn.widget.attrs["maxlength"] = str(ISBN_INPUT_MAX_LENGTH)
+
+    def clean_isbn(self):
+        """13 digits before the model checks its length (an empty ISBN is BookPage.clean's message)."""
+        typed = self.cleaned_data.get("isbn")
+        if not typed:
+            return typed
+        try:
+            return normalise_isbn(typed)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
 
     def clean(self):
         cleaned = super().clean()

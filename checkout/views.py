@@ -1,6 +1,7 @@
 """Oscar's checkout views with PayPal as the way to pay (redirect flow, works without JavaScript)."""
 
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
 from oscar.apps.checkout import views
 from oscar.core.loading import get_classes
 
@@ -10,13 +11,32 @@ from checkout.paypal.client import PayPalUnavailable
 RedirectRequired, UnableToTakePayment = get_classes("payment.exceptions", ["RedirectRequired", "UnableToTakePayment"])
 
 
+class PaymentMethodView(views.PaymentMethodView):
+    """PayPal is the only way to pay, so there is nothing to choose: straight on to the preview."""
+
+    success_url = reverse_lazy("checkout:preview")
+
+
 class PaymentDetailsView(views.PaymentDetailsView):
     """Preview → "Pay with PayPal": create the PayPal order from the basket and send the buyer to approve it.
+
+    There is no separate payment step (nothing to fill in before PayPal): the payment-details URL
+    leads to the preview, and a payment error is shown on the preview, next to the Pay button again.
 
     Oscar's submit() freezes the basket, calls handle_payment, and thaws the basket again when that
     raises. Concurrent clicks all run it, so freezing and thawing go through the facade, which
     never reopens a basket that an attempt is paying or that was ordered.
     """
+
+    template_name = "oscar/checkout/preview.html"  # no page of its own (see above)
+
+    def get(self, request, *args, **kwargs):
+        if not self.preview:
+            return redirect("checkout:preview")
+        return super().get(request, *args, **kwargs)
+
+    def render_payment_details(self, request, **kwargs):
+        return self.render_preview(request, **kwargs)
 
     def generate_order_number(self, basket):
         return facade.next_order_number(basket)

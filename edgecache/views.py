@@ -18,6 +18,11 @@ def csrf_token(request):
     return JsonResponse({"token": get_token(request)})
 
 
+def display_name(user):
+    """Name, else email: shop accounts get a random username (Oscar's), never meant to be read."""
+    return user.get_full_name() or user.email or user.get_username()
+
+
 @require_GET
 @never_cache
 def personal_header(request):
@@ -26,7 +31,7 @@ def personal_header(request):
     response = JsonResponse(
         {
             "authenticated": user.is_authenticated,
-            "name": (user.get_full_name() or user.get_username()) if user.is_authenticated else "",
+            "name": display_name(user) if user.is_authenticated else "",
             "is_staff": user.is_authenticated and user.is_staff,
             "basket_count": request.basket.num_items if request.basket.id else 0,
         }

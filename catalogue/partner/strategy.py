@@ -20,11 +20,29 @@ def is_on_sale(product):
         return True
 
 
+class InStockInPlainWords(availability.StockRequired):
+    """Oscar's stock rule, worded for shoppers: never the exact number of copies left."""
+
+    def is_purchase_permitted(self, quantity):
+        if self.num_available <= 0:
+            return False, "Sorry, this book is out of stock."
+        if quantity > self.num_available:
+            return False, "Sorry, we don't have that many copies. Please choose fewer."
+        return True, ""
+
+    @property
+    def message(self):
+        return "In stock" if self.num_available > 0 else "Out of stock"
+
+
 class LivePageRequired(StockRequired):
     def availability_policy(self, product, stockrecord):
         if not is_on_sale(product):
             return availability.Unavailable()
-        return super().availability_policy(product, stockrecord)
+        policy = super().availability_policy(product, stockrecord)
+        if type(policy) is availability.StockRequired:
+            return InStockInPlainWords(policy.num_available)
+        return policy
 
 
 class BookshopStrategy(UseFirstStockRecord, LivePageRequired, NoTax, Structured):

@@ -199,3 +199,15 @@ def test_a_book_submitted_for_moderation_is_for_sale_only_once_approved(editor_c
     assert book.live
     assert book.product.is_public and book.is_purchasable
     assert book.price == Decimal("12.50") and book.stockrecord.num_in_stock == 3
+
+
+def test_the_editor_can_type_a_hyphenated_isbn(editor_client):
+    category = make_category(title="Science")
+    add_url = reverse("wagtailadmin_pages:add", args=["catalogue", "bookpage", category.pk])
+    assert 'maxlength="13"' not in editor_client.get(add_url).content.decode()  # cut "978-0-306-40615-7" short
+    form = book_form(isbn="978-0-306-40615-7")
+    form["action-publish"] = "action-publish"
+
+    assert editor_client.post(add_url, form).status_code == 302
+
+    assert BookPage.objects.get(slug="the-dispossessed").isbn == "9780306406157"

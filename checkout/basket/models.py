@@ -1,4 +1,4 @@
-"""Oscar's basket, with merges (at login) capped at what is in stock."""
+"""Oscar's basket, with merges (at login) capped at what is in stock, and stock refusals in plain words."""
 
 from oscar.apps.basket.abstract_models import AbstractBasket
 
@@ -21,6 +21,16 @@ class Basket(AbstractBasket):
         self._lines = None
 
     merge.alters_data = True
+
+    def is_quantity_allowed(self, qty, line=None):
+        allowed, reason = super().is_quantity_allowed(qty, line=line)
+        if not allowed and line is not None:
+            # Oscar words a refusal over several lines with the exact stock count; the shop's
+            # availability policy (catalogue.partner.strategy) says it without numbers.
+            permitted, plain = line.purchase_info.availability.is_purchase_permitted(self.basket_quantity(line) + qty)
+            if not permitted:
+                return False, plain
+        return allowed, reason
 
 
 from oscar.apps.basket.models import *  # noqa: E402, F403

@@ -8,12 +8,13 @@ from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from oscar.apps.basket import views
+from oscar.core.ajax import FlashMessages
 from oscar.core.utils import is_ajax
 from oscar.templatetags.currency_filters import currency
 
 
 def basket_summary(basket):
-    """What the header count and the mini-basket show."""
+    """What the header count and the add-to-basket toast show."""
     lines = [
         {
             "title": line.product.get_title(),
@@ -47,6 +48,19 @@ class BasketAddView(views.BasketAddView):
 
 
 class BasketView(views.BasketView):
+    def formset_invalid(self, formset):
+        """Oscar's handling, with a plain warning instead of "Your basket has got some issues"."""
+        if any(formset._should_delete_form(form) for form in formset.forms):
+            return super().formset_invalid(formset)  # Oscar removes the deleted lines first
+        flash_messages = FlashMessages()
+        flash_messages.warning("Please check the quantities below.")
+        if is_ajax(self.request):
+            ctx = self.get_context_data(formset=formset, basket=self.request.basket)
+            return self.json_response(ctx, flash_messages)
+        flash_messages.apply_to_request(self.request)
+        # The formset view's own rendering, past Oscar's override that would add its wording too.
+        return super(views.BasketView, self).formset_invalid(formset)
+
     def json_response(self, ctx, flash_messages):
         """Oscar's basket HTML and messages, plus the count and total for the header."""
         content_html = render_to_string("oscar/basket/partials/basket_content.html", context=ctx, request=self.request)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
 from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency as currency_format
 
@@ -26,6 +27,7 @@ logger = logging.getLogger("checkout.paypal")
 
 Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")
+UserAddress = get_model("address", "UserAddress")
 SourceType = get_model("payment", "SourceType")
 Source = get_model("payment", "Source")
 Transaction = get_model("payment", "Transaction")
@@ -163,8 +165,26 @@ def write_order(priced, *, user, guest_email, order_number, status):
         guest_email=guest_email if user is None else "",
     )
     priced.basket.submit()
+    if user is not None and priced.shipping_address is not None:
+        remember_address(user, priced.shipping_address)
     queue_order_email(order, "ORDER_PLACED")
     return order
+
+
+def remember_address(user, shipping_address):
+    """The account holder finds the address in their address book next time (counted, not repeated)."""
+    address = UserAddress.objects.filter(user=user, hash=shipping_address.generate_hash()).first()
+    if address is None:
+        address = UserAddress(user=user)
+        shipping_address.populate_alternative_model(address)
+    address.num_orders_as_shipping_address += 1
+    try:
+        # A savepoint: an order placed at the same moment with the same new address must not
+        # abort this transaction, which runs after PayPal's capture.
+        with transaction.atomic():
+            address.save()
+    except IntegrityError:
+        logger.info("Address already saved for user %s by a concurrent order", user.pk)
 
 
 def record_payment_event(order, event_name, amount, reference):

@@ -71,6 +71,16 @@ class SimResponse:
         return (json.dumps(self.body).encode() if self.body is not None else b""), "application/json"
 
 
+# The buyer's approve page: plain and readable on a phone, clearly not the shop's own page.
+APPROVE_PAGE_CSS = (
+    "body{margin:0;background:#f5f7fa;color:#1a1a1a;font:16px/1.5 system-ui,sans-serif}"
+    "main{max-width:26rem;margin:2rem auto;padding:1.5rem;background:#fff;border:1px solid #d8dde3;border-radius:12px}"
+    "h1{margin:.2rem 0 1rem;font-size:1.6rem;color:#003087}.sim{margin:0;font-size:.85rem;color:#5a6470}"
+    ".amount{font-size:1.2rem}button{width:100%;min-height:3rem;border:0;border-radius:999px;background:#003087;"
+    "color:#fff;font:inherit;font-weight:700;cursor:pointer}a{color:#003087}"
+)
+
+
 class SimulatorError(Exception):
     """An error answer; its body is worded as PayPal's spec words it for the operation (contract.py)."""
 
@@ -494,9 +504,11 @@ class Simulator:
             return SimResponse(404, "<h1>This PayPal order does not exist.</h1>")
         amount = order["purchase_units"][0]["amount"]
         brand = escape(order["_brand_name"])
-        page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PayPal simulator</title></head>
-<body><main><h1>PayPal (simulator)</h1>
-<p>Pay {escape(amount["value"])} {escape(amount["currency_code"])} to {brand}.</p>
+        page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>PayPal simulator</title>
+<style>{APPROVE_PAGE_CSS}</style></head>
+<body><main><p class="sim">Simulator: no real payment is made</p><h1>PayPal</h1>
+<p class="amount">Pay {escape(amount["value"])} {escape(amount["currency_code"])} to {brand}.</p>
 <form method="post" action="{escape(request.base_url)}/checkoutnow/approve">
 <input type="hidden" name="token" value="{escape(order_id)}">
 <button type="submit">Approve payment</button></form>

@@ -435,6 +435,8 @@ CORS_URLS_REGEX = r"^/api/.*$"
 
 # Shop defaults that the demo data and the shipping rules use.
 SHOP_FREE_SHIPPING_THRESHOLD = Decimal(env("SHOP_FREE_SHIPPING_THRESHOLD", "40.00"))
+# The country preselected on the checkout address form (ISO 3166-1 alpha-2, one of the shipping countries).
+DEFAULT_SHIPPING_COUNTRY = env("DEFAULT_SHIPPING_COUNTRY", "IE")
 
 # Order statuses, spelt as in checkout/order/statuses.py (checkout/tests/test_statuses.py checks it).
 # A PENDING capture at PayPal places the order as "Payment pending"; only PayPal's webhooks move

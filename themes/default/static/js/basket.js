@@ -1,5 +1,5 @@
 // The AJAX basket (progressive enhancement): add-to-basket forms ([data-basket-add]) post in the
-// background and update the header count ([data-basket-count]) and a small mini-basket in place.
+// background, update the header count ([data-basket-count]) and show a toast that never moves the page.
 // On the basket page, Oscar's own script posts quantity changes and removals; this keeps the
 // count in step and submits a changed quantity without a button press. Without JavaScript every
 // form still posts normally.
@@ -12,17 +12,21 @@
     });
   }
 
-  function statusBox(anchor, id) {
-    var box = document.getElementById(id);
-    if (!box) {
-      box = document.createElement("div");
-      box.id = id;
-      box.className = "mini-basket card card-body shadow-sm";
-      box.setAttribute("role", "status");
-      box.setAttribute("aria-live", "polite");
-      anchor.insertAdjacentElement("afterend", box);
+  // The toast lives in a live region that exists before anything is announced, fixed to the
+  // viewport so the header never moves; it closes with its button, Escape, or after a while.
+  var TOAST_SECONDS = 8;
+  var region = null;
+  var hideTimer = null;
+
+  function toastRegion() {
+    if (!region) {
+      region = document.createElement("div");
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      region.className = "basket-toast-region";
+      document.body.appendChild(region);
     }
-    return box;
+    return region;
   }
 
   function text(tag, value, className) {
@@ -32,24 +36,48 @@
     return element;
   }
 
-  function showMiniBasket(data) {
+  function hideToast() {
+    window.clearTimeout(hideTimer);
+    if (region) region.replaceChildren();
+  }
+
+  function hideLater() {
+    window.clearTimeout(hideTimer);
+    hideTimer = window.setTimeout(hideToast, TOAST_SECONDS * 1000);
+  }
+
+  function showToast(data) {
     var link = document.querySelector(".basket-link");
-    if (!link) return;
-    var box = statusBox(link, "mini-basket");
-    box.replaceChildren();
-    (data.messages || []).slice(0, 1).forEach(function (message) { box.appendChild(text("p", message, "mb-1")); });
+    var toast = document.createElement("div");
+    toast.className = "basket-toast";
+    toast.appendChild(text("p", (data.messages || ["Added to your basket."])[0], "basket-toast__title"));
     var list = document.createElement("ul");
-    list.className = "list-unstyled mb-1";
+    list.className = "basket-toast__lines";
     (data.lines || []).forEach(function (line) {
       list.appendChild(text("li", line.quantity + " × " + line.title + " — " + line.price));
     });
-    box.appendChild(list);
-    box.appendChild(text("p", "Total: " + data.total, "font-weight-bold mb-1"));
-    var view = text("a", "View basket and check out");
-    view.href = link.getAttribute("href");
-    box.appendChild(view);
-    box.hidden = false;
+    toast.appendChild(list);
+    toast.appendChild(text("p", "Total: " + data.total, "basket-toast__total"));
+    var view = text("a", "View basket and check out", "btn btn-primary btn-sm");
+    view.href = link ? link.getAttribute("href") : "/basket/";
+    toast.appendChild(view);
+    var close = text("button", "×", "basket-toast__close");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close");
+    close.addEventListener("click", hideToast);
+    toast.appendChild(close);
+    // Reading or using the toast keeps it open.
+    toast.addEventListener("mouseenter", function () { window.clearTimeout(hideTimer); });
+    toast.addEventListener("mouseleave", hideLater);
+    toast.addEventListener("focusin", function () { window.clearTimeout(hideTimer); });
+    toast.addEventListener("focusout", hideLater);
+    toastRegion().replaceChildren(toast);
+    hideLater();
   }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && region && region.firstChild) hideToast();
+  });
 
   function showFormError(form, messages) {
     var box = form.querySelector("[data-basket-error]");
@@ -88,7 +116,7 @@
       .then(function (result) {
         if (!result.ok) return showFormError(form, result.data.messages);
         setCount(result.data.num_items);
-        showMiniBasket(result.data);
+        showToast(result.data);
       })
       .catch(function () { form.submit(); })  // anything odd: fall back to the plain POST
       .finally(function () { if (button) button.disabled = false; });
