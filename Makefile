@@ -8,7 +8,7 @@ PORT ?= 8000
 # Absolute links (the in-process PayPal simulator, emails, sitemaps) follow the address served.
 RUN_ENV := SITE_BASE_URL=$${SITE_BASE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test setup demo lint check clean stack stack-stop stack-status
+.PHONY: run test test-tools setup demo lint check clean stack stack-stop stack-status
 
 # uv installs the pins in parallel, several times faster than pip. It is given pip's own
 # find-links and extra indexes (from pip's configuration, where set), so both see the same packages,
@@ -29,6 +29,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 setup: $(VENV)/.installed
 
+# Test tools from npm (axe-core for the browser tests' accessibility checks), pinned in package-lock.json.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks will be skipped (apt-get install npm)"; fi
+
+test-tools: node_modules/.installed
+
 demo: setup
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
@@ -45,7 +52,7 @@ run: demo
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite. Uses DATABASE_URL/REDIS_URL when set; REQUIRE_SERVICES=1 fails on skips.
-test: setup
+test: setup test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## stack: the production topology on this machine (nginx :8080 with page cache, 2 gunicorn nodes,

@@ -1,6 +1,6 @@
 """What browser tests check on a page beyond its content: screenshots at the two widths and axe-core.
 
-axe-core comes from npm (package.json, installed by `npm ci` in .ci/run) and is injected into the
+axe-core comes from npm (package.json, installed by `make test` with `npm ci`) and is injected into the
 page under test; nothing is fetched from the network.
 """
 
