@@ -17,6 +17,9 @@ Product filed in a category:     purge the book and its listings
 Product saved:                   purge the book and its listings
 Category saved:                  purge its category page and that page's listings
 Author saved:                    bump the versions of their books
+Review saved or deleted:         1. bump its book's versions  2. purge the book (its rating and
+                                 approved reviews are on the cached page; a pending review shows
+                                 nowhere, but approving it is a save)
 
 Versions (edgecache.versions, names in catalogue.fragments) make cached fragments and stored pages
 misses; purges (edgecache.purge) are sent to nginx once the transaction commits.
@@ -36,6 +39,7 @@ StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Category = get_model("catalogue", "Category")
+ProductReview = get_model("reviews", "ProductReview")
 
 
 def bump_page_versions(page_class, page):
@@ -123,3 +127,10 @@ def category_saved(sender, instance, **kwargs):
 @receiver(post_save, sender=Author)
 def author_saved(sender, instance, **kwargs):
     books_changed(instance.book_links.values_list("book_id", flat=True))
+
+
+@receiver(post_save, sender=ProductReview)
+@receiver(post_delete, sender=ProductReview)
+def review_changed(sender, instance, **kwargs):
+    books_changed(BookPage.objects.filter(product_id=instance.product_id).values_list("pk", flat=True))
+    purge_book_of(instance.product_id)
