@@ -40,6 +40,14 @@ def test_demo_shop_is_complete_and_loading_twice_changes_nothing(client):
     home = client.get("/")
     assert home.status_code == 200
     assert b"Featured books" in home.content
+    html = home.content.decode()
+    assert html.count('action="/newsletters/subscribe/"') == 1  # the home block's; the footer's gives way
+    assert 'class="hero__image"' in html
+    footer = html.split('class="site-footer"')[1]
+    for title in ("Shipping and returns", "Contact us", "Privacy", "Terms and conditions", "Imprint"):
+        link = footer.split(f">{title}</a>")[0].rsplit('href="', 1)[1].split('"')[0]
+        assert client.get(link).status_code == 200, title
+    assert "Information pages: 0 created" in second_run
     shelf = client.get(leaves.first().url)
     assert shelf.status_code == 200 and shelf.content.count(b'class="book-card"') >= 10
 

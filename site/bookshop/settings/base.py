@@ -299,6 +299,9 @@ WAGTAIL_I18N_ENABLED = False
 # No third-party calls from the admin: no gravatar.com avatars, no releases.wagtail.org check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Form pages (contact, requests): submissions one address may send per window (home/form_guard.py).
+FORM_PAGE_SUBMISSIONS_PER_WINDOW = int(env("FORM_PAGE_SUBMISSIONS_PER_WINDOW", "5"))
+FORM_PAGE_WINDOW_SECONDS = int(env("FORM_PAGE_WINDOW_SECONDS", "600"))
 
 # Oscar
 OSCAR_SHOP_NAME = "Folio Books"
