@@ -32,7 +32,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # One newsletter form per page: the footer's gives way to a sign-up block in the body.
-        context["hide_footer_signup"] = any(block.block_type == "newsletter_signup" for block in self.body)
+        context["hide_footer_signup"] = any(block["type"] == "newsletter_signup" for block in self.body.raw_data)
         return context
 
     def route(self, request, path_components):

@@ -6,6 +6,7 @@ Safe to run again: everything is looked up before it is created, so a second run
 
 import csv
 import io
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -141,6 +142,9 @@ class Command(BaseCommand):
             self.ensure_hero_image(home)
             self.ensure_information_pages(home)
             ensure_demo_logins(self.stdout)
+        # Working screens for marketers and staff; those apps own their demo rows.
+        call_command("load_demo_subscribers", stdout=self.stdout)
+        call_command("load_demo_orders", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (development only):"))
         for username, email, password, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<9} {email:<30} password: {password}")
@@ -239,14 +243,15 @@ class Command(BaseCommand):
             pages[slug] = page
         contact = children.filter(slug=CONTACT_SLUG).first()
         if contact is None:
+            shop_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]  # the form wants a bare address
             contact = FormPage(
                 title="Contact us",
                 slug=CONTACT_SLUG,
                 intro="<p>Questions about an order, a book you cannot find, an event: write to us and "
                 "we answer within one working day.</p>",
                 thank_you_text="<p>Thank you. We have your message and answer within one working day.</p>",
-                to_address=settings.DEFAULT_FROM_EMAIL,
-                from_address=settings.DEFAULT_FROM_EMAIL,
+                to_address=shop_address,
+                from_address=shop_address,
                 subject="New message from the contact form",
             )
             contact.form_fields = [
