@@ -6,9 +6,10 @@ Fragment keys are built from what the fragment shows and the versions it depends
 - a "new in category" block or a page of a category's books: what it shows and the catalogue's
   version;
 - the shelf menu: the shelves' version;
-- a book card of search results (`catalogue.search.book_cards`): the book's version.
+- a book card of search results (`catalogue.search.book_cards`) and a book page's reviews: the
+  book's version.
 A book's version changes when the book is published, unpublished, moved or deleted, when its
-stock record or one of its authors changes (catalogue/reactions.py); editing the home page
+stock record, one of its authors or one of its reviews changes (catalogue/reactions.py); editing the home page
 changes the block's content.
 """
 
@@ -39,6 +40,11 @@ def shelf_fragment(parts, render):
 def related_books_fragment(book_id, render):
     """A book page's related books: any book's change may change them."""
     return cached_fragment("related", (book_id,), [CATALOGUE_VERSION], render)
+
+
+def reviews_fragment(book_id, render):
+    """A book page's rating and approved reviews: moderating a review bumps the book's version."""
+    return cached_fragment("reviews", (book_id,), [book_version_key(book_id)], render)
 
 
 def shelves_fragment(render):

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
+from catalogue.adverts import Advert  # noqa: F401
 from catalogue.book_search import BookSearchEntry, SearchWord  # noqa: F401
 from catalogue.pages import Author, BookAuthor, BookPage, CategoryPage  # noqa: F401
 

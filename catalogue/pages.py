@@ -31,6 +31,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from catalogue.blocks import BookBodyBlock
+from catalogue.book_reviews import reviews_html
 from catalogue.editor_forms import BookPageForm
 from catalogue.fragments import related_books_fragment, shelf_fragment
 from catalogue.isbn import normalise_isbn
@@ -365,6 +366,7 @@ class BookPage(MirroredInOscar, Page):
         prefetch_related_objects([self], *book_card_prefetches())
         context = super().get_context(request, *args, **kwargs)
         context["related_html"] = self.related_html(request)
+        context["reviews_html"] = reviews_html(self, request)
         return context
 
     def related_html(self, request):

@@ -19,6 +19,11 @@ Product filed in a category:     purge the book and its listings
 Product saved:                   purge the book and its listings
 Category saved:                  purge its category page and that page's listings
 Author saved:                    1. bump the versions of their books  2. rewrite their search rows
+Advert saved or deleted:         1. bump the adverts' and the shared pages' versions  2. purge the
+                                 pages that show it (catalogue/adverts.py)
+Review saved or deleted:         1. bump its book's versions  2. purge the book (its rating and
+                                 approved reviews are on the cached page; a pending review shows
+                                 nowhere, but approving it is a save)
 
 Versions (edgecache.versions, names in catalogue.fragments) make cached fragments and stored pages
 misses; purges (edgecache.purge) are sent to nginx once the transaction commits.
@@ -27,18 +32,23 @@ misses; purges (edgecache.purge) are sent to nginx once the transaction commits.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
+from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from catalogue.adverts import ADVERTS_VERSION, PURGE_LIMIT, Advert
 from catalogue.book_search import index_books
 from catalogue.fragments import books_changed, shelves_changed
 from catalogue.pages import Author, BookPage, CategoryPage
 from catalogue.sync import follow_page_move, hide_unpublished_page, mirror_published_page
+from edgecache.page_cache import PAGES_VERSION
 from edgecache.purge import listing_urls, purge_on_commit
+from edgecache.versions import bump
 
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Category = get_model("catalogue", "Category")
+ProductReview = get_model("reviews", "ProductReview")
 
 
 def bump_page_versions(page_class, page):
@@ -132,3 +142,33 @@ def author_saved(sender, instance, **kwargs):
     book_ids = list(instance.book_links.values_list("book_id", flat=True))
     books_changed(book_ids)
     index_books(book_ids)
+
+
+@receiver(post_save, sender=ProductReview)
+@receiver(post_delete, sender=ProductReview)
+def review_changed(sender, instance, **kwargs):
+    books_changed(BookPage.objects.filter(product_id=instance.product_id).values_list("pk", flat=True))
+    purge_book_of(instance.product_id)
+
+
+@receiver(post_save, sender=Advert)
+@receiver(post_delete, sender=Advert)
+def advert_changed(sender, instance, **kwargs):
+    bump(ADVERTS_VERSION, PAGES_VERSION)
+    urls = []
+    if instance.on_home:
+        home = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if home is not None and home.root_page.live:
+            urls.append(home.root_page.get_full_url())
+    shelf = CategoryPage.objects.filter(pk=instance.shelf_id).first()
+    if instance.on_categories:
+        categories = CategoryPage.objects.live()
+        urls += [
+            page.get_full_url() for page in (categories.descendant_of(shelf, inclusive=True) if shelf else categories)
+        ]
+    if instance.on_books:
+        books = BookPage.objects.live().order_by("-first_published_at")
+        if shelf is not None:
+            books = books.descendant_of(shelf)
+        urls += [page.get_full_url() for page in books[:PURGE_LIMIT]]
+    purge_on_commit(urls)

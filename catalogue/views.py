@@ -1,21 +1,27 @@
-"""Oscar's catalogue views, overridden (loaded by Oscar through `get_class`), and author pages.
+"""Oscar's catalogue views, overridden (loaded by Oscar through `get_class`), author pages and the
+review form.
 
 Books and categories are shown by their Wagtail pages, so Oscar's own product and category
 pages answer with a permanent redirect to them (docs/design.md §2: one canonical URL per book). This
 also keeps Oscar's per-view analytics UPDATE and its history cookie off the shop's read path.
+Oscar's review pages redirect too: reviews are read on the book page (catalogue/book_reviews.py).
 """
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
 
+from catalogue.book_reviews import ReviewForm
 from catalogue.pages import Author, BookPage, CategoryPage
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
+ProductReview = get_model("reviews", "ProductReview")
 
 
 class ProductDetailView(OscarProductDetailView):
@@ -56,3 +62,26 @@ def author_detail(request, slug):
     )
     page_obj = Paginator(books, CategoryPage.BOOKS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "catalogue/author_page.html", {"author": author, "books": page_obj})
+
+
+@login_required
+def write_review(request, product_pk):
+    """The review form for one book; the review waits for staff approval before it shows."""
+    book = get_object_or_404(BookPage.objects.live().select_related("product", "cover"), product_id=product_pk)
+    back_to_reviews = book.get_url(request) + "#reviews"
+    if ProductReview.objects.filter(product_id=product_pk, user=request.user).exists():
+        messages.info(request, "You have already reviewed this book. Thank you!")
+        return redirect(back_to_reviews)
+    draft = ProductReview(product=book.product, user=request.user, status=ProductReview.FOR_MODERATION)
+    form = ReviewForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Thank you for your review. It will appear on the book's page once we have read it.")
+        return redirect(back_to_reviews)
+    return render(request, "catalogue/write_review.html", {"book": book, "form": form})
+
+
+def oscar_reviews_moved(request, product_pk, **kwargs):
+    """Oscar's review pages (list, detail, form) live on the book page and its review form now."""
+    book = get_object_or_404(BookPage.objects.live(), product_id=product_pk)
+    return HttpResponsePermanentRedirect(book.get_url(request) + "#reviews")

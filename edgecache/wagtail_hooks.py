@@ -9,4 +9,6 @@ from edgecache.caching import opt_in
 def cache_pages_at_edge(page, request, serve_args, serve_kwargs):
     # Restricted pages get never_cache from Wagtail and previews never pass here, so the
     # middleware's checks still refuse them; this only says how long a public page may live.
-    opt_in(request, page.specific_class._meta.label)
+    # A POST (a form page's submission) is never shared; opting it in would only log a refusal.
+    if request.method in ("GET", "HEAD"):
+        opt_in(request, page.specific_class._meta.label)

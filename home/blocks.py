@@ -30,6 +30,14 @@ class NewsletterSignupBlock(blocks.StructBlock):
         template = "blocks/newsletter_signup_block.html"
 
 
+class FooterLinkBlock(blocks.StructBlock):
+    page = blocks.PageChooserBlock()
+    label = blocks.CharBlock(required=False, help_text="Leave empty to use the page's title.")
+
+    class Meta:
+        icon = "link"
+
+
 class HomeBodyBlock(blocks.StreamBlock):
     hero = HeroBlock(label="Hero banner or advert")
     featured_books = FeaturedBooksBlock()

@@ -1,13 +1,21 @@
-"""The Wagtail shell of the shop: the home page and plain content pages."""
+"""The Wagtail shell of the shop: the home page, plain content pages, the contact form page and
+the footer's links."""
 
 from django.contrib.contenttypes.models import ContentType
-from wagtail.admin.panels import FieldPanel
+from django.db import models
+from django.template.response import TemplateResponse
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from home.blocks import HomeBodyBlock
+from home.blocks import FooterLinkBlock, HomeBodyBlock
+from home.form_guard import HONEYPOT_FIELD, too_many_submissions
 
 
 class HomePage(Page):
@@ -20,6 +28,12 @@ class HomePage(Page):
     # Only under the tree's root: the site's home page (search tells content pages apart by this).
     parent_page_types = ["wagtailcore.Page"]
     template = "home/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # One newsletter form per page: the footer's gives way to a sign-up block in the body.
+        context["hide_footer_signup"] = any(block["type"] == "newsletter_signup" for block in self.body.raw_data)
+        return context
 
     def route(self, request, path_components):
         """Find a shop page in two queries, where Wagtail's walk costs two per tree level.
@@ -59,3 +73,63 @@ class StandardPage(Page):
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
     template = "home/standard_page.html"
+
+
+class FormField(AbstractFormField):
+    page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class FormPage(AbstractEmailForm):
+    """A form editors build in the admin (contact, events, requests for a book).
+
+    Submissions are kept (the page's "Submissions" in the admin) and mailed to the addresses in
+    "To address" through the outbox. A filled honeypot field is thanked and dropped; more than
+    `FORM_PAGE_SUBMISSIONS_PER_WINDOW` submissions from one address in the window are refused
+    with a message (home/form_guard.py). The form carries an empty CSRF field that csrf.js fills,
+    so the page itself stays cacheable (docs/design.md §4.3).
+    """
+
+    intro = RichTextField(blank=True)
+    thank_you_text = RichTextField(blank=True, help_text="Shown after the form is sent.")
+
+    content_panels = AbstractEmailForm.content_panels + [
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label="Form fields"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]), FieldPanel("subject")],
+            heading="Notification email to staff",
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    template = "home/form_page.html"
+    landing_page_template = "home/form_page_landing.html"
+
+    class Meta:
+        verbose_name = "form page"
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST":
+            if request.POST.get(HONEYPOT_FIELD):
+                # A bot filled the field people never see: thank it, keep and send nothing.
+                return TemplateResponse(request, self.get_landing_page_template(request), self.get_context(request))
+            if too_many_submissions(request):
+                context = self.get_context(request)
+                context["form"] = self.get_form(request.POST, page=self, user=request.user)
+                context["rate_limited"] = True
+                return TemplateResponse(request, self.get_template(request), context, status=429)
+        return super().serve(request, *args, **kwargs)
+
+
+@register_setting(icon="list-ul")
+class FooterLinks(BaseSiteSetting):
+    """The links in every page's footer (shipping and returns, contact, privacy, terms, imprint),
+    in the editor's order. Saving them refreshes the cached pages (home/reactions.py)."""
+
+    links = StreamField([("link", FooterLinkBlock())], blank=True)
+
+    panels = [FieldPanel("links")]
+
+    class Meta:
+        verbose_name = "footer links"

@@ -31,7 +31,7 @@ def all_rights(model):
 
 
 # Oscar's dashboard checks model permissions view by view (oscar/apps/dashboard/*/apps.py); is_staff
-# alone opens only its index. Users, partners, reviews, flat pages, emails and reports stay with admins.
+# alone opens only its index. Users, partners, flat pages, emails and reports stay with admins.
 SHOP_STAFF_PERMISSIONS = {
     # The order list and detail, status changes, notes and payment events ("Refunded" refunds at PayPal).
     "order": ["view_order", "change_order"],
@@ -44,6 +44,8 @@ SHOP_STAFF_PERMISSIONS = {
     "offer": all_rights("conditionaloffer") + all_rights("range"),
     "voucher": all_rights("voucher") + all_rights("voucherset"),
     "shipping": all_rights("weightbased"),
+    # Readers' reviews wait for staff to approve them (Dashboard → Catalogue → Reviews).
+    "reviews": ["view_productreview", "change_productreview", "delete_productreview"],
 }
 
 # On the root page, so over the whole tree: books, categories, the home page and the other pages.

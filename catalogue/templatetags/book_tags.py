@@ -6,6 +6,9 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from oscar.templatetags.currency_filters import currency
 
+from catalogue.adverts import adverts_html
+from catalogue.book_reviews import stars
+
 register = template.Library()
 
 SCHEMA_FORMATS = {"hardback": "Hardcover", "paperback": "Paperback", "ebook": "EBook"}
@@ -51,6 +54,18 @@ def book_json_ld(context, book):
         }
     payload = json.dumps({key: value for key, value in data.items() if value is not None}, ensure_ascii=False)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload.translate(SCRIPT_SAFE)))
+
+
+@register.simple_tag(takes_context=True)
+def adverts(context, placement):
+    """The adverts editors placed here ("home", "category" or "book"), for the current page."""
+    return adverts_html(placement, context["request"], context.get("page"))
+
+
+@register.filter
+def rating_stars(rating):
+    """An average rating as five filled or empty stars (the number is written next to them)."""
+    return stars(rating)
 
 
 @register.filter

@@ -36,3 +36,14 @@ def test_archive_lists_published_newsletters_and_shows_them(client):
 
 def test_empty_archive_says_so(client):
     assert "No newsletters yet" in client.get(make_archive().url).content.decode()
+
+
+def test_the_web_version_is_styled_like_the_email(client):
+    from django.template.loader import render_to_string
+
+    category = make_category(title="Essays")
+    make_newsletter("April", body=[("call_to_action", {"text": "Browse essays", "page": category, "url": ""})])
+    html = client.get("/newsletter-archive/april/").content.decode()
+    stylesheet = render_to_string("newsletters/includes/newsletter_styles.css")
+    assert ".nl-button {" in stylesheet and stylesheet in html  # the email's own rules
+    assert 'class="nl-container"' in html and 'class="nl-masthead"' in html

@@ -6,7 +6,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
@@ -40,6 +40,10 @@ urlpatterns = [
     path("search/", catalogue_search.search, name="shop-search"),
     path("search/suggest/", catalogue_search.suggest, name="shop-search-suggest"),
     path("authors/<slug:slug>/", catalogue_views.author_detail, name="catalogue-author"),
+    # Reviews are read on the book page and written here (a private path); Oscar's review pages
+    # answer 301 to the book page's reviews, before Oscar's own URLs.
+    path("reviews/<int:product_pk>/write/", catalogue_views.write_review, name="book-review-write"),
+    re_path(r"^catalogue/[\w-]*_(?P<product_pk>\d+)/reviews/", catalogue_views.oscar_reviews_moved),
     path("newsletters/", include("newsletters.urls")),
     # The public REST API, one namespace per version (docs/api.md).
     path("api/", include("api.urls")),

@@ -12,6 +12,7 @@ import requests
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from oscar.core.loading import get_model
 
 from catalogue.stock import write_stockrecord
 from edgecache.purge import take_recently_purged
@@ -20,6 +21,8 @@ from tests.cache.conftest import PORT_BASE
 from tests.cache.shoppers import fetch_csrf_token, form_fields, signed_in_session
 
 pytestmark = [pytest.mark.services]
+
+ProductReview = get_model("reviews", "ProductReview")
 
 FRESH_WITHIN = 1.0  # seconds from the change to nginx serving it
 
@@ -106,6 +109,26 @@ def test_a_price_change_in_the_oscar_dashboard_reaches_book_and_category(fresh_e
     assert saved.status_code == 302, saved.text[:2000]
     assert seconds_until_served(fresh_edge, book.url, "15.75") <= FRESH_WITHIN
     assert seconds_until_served(fresh_edge, category.url, "15.75") <= FRESH_WITHIN
+
+
+def test_approving_a_review_in_the_dashboard_puts_it_on_the_cached_book_page(fresh_edge, shelf):
+    _, book = shelf
+    reader = get_user_model().objects.create_user("reader@example.test", "reader@example.test", "pw")
+    review = ProductReview.objects.create(
+        product=book.product, user=reader, score=5, title="Loved it, says nginx", body="Witty.", status=0
+    )
+    fresh_edge.get(book.url)
+    pending = fresh_edge.get(book.url)
+    assert pending.headers["X-Cache-Status"] == "HIT" and "Loved it, says nginx" not in pending.text
+    saved = submit_as_staff(
+        fresh_edge,
+        f"/dashboard/reviews/{review.pk}/",
+        "create_update_review_form",
+        extra=[("status", str(ProductReview.APPROVED))],
+    )
+    assert saved.status_code == 302, saved.text[:2000]
+    assert seconds_until_served(fresh_edge, book.url, "Loved it, says nginx") <= FRESH_WITHIN
+    assert "5.0 out of 5" in fresh_edge.get(book.url).text
 
 
 def test_stock_running_out_flips_availability_on_the_cached_page(fresh_edge, shelf):

@@ -4,6 +4,7 @@ Everything an operator may change is read from the environment; see README "Conf
 """
 
 import os
+from copy import deepcopy
 from decimal import Decimal
 from pathlib import Path
 
@@ -314,6 +315,12 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_I18N_ENABLED = False
+# No third-party calls from the admin: no gravatar.com avatars, no releases.wagtail.org check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Form pages (contact, requests): submissions one address may send per window (home/form_guard.py).
+FORM_PAGE_SUBMISSIONS_PER_WINDOW = int(env("FORM_PAGE_SUBMISSIONS_PER_WINDOW", "5"))
+FORM_PAGE_WINDOW_SECONDS = int(env("FORM_PAGE_WINDOW_SECONDS", "600"))
 
 # Oscar
 OSCAR_SHOP_NAME = "Folio Books"
@@ -324,6 +331,15 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode", "country")
 OSCAR_MAX_BASKET_QUANTITY_THRESHOLD = 20
+# Reviews are written from the book page by signed-in shoppers and shown once staff approve them
+# in the dashboard (catalogue/book_reviews.py).
+OSCAR_MODERATE_REVIEWS = True
+OSCAR_ALLOW_ANON_REVIEWS = False
+# Oscar leaves its shipping-method screens out of the dashboard menu; staff edit shipping there.
+OSCAR_DASHBOARD_NAVIGATION = deepcopy(OSCAR_DASHBOARD_NAVIGATION)  # noqa: F405
+for _section in OSCAR_DASHBOARD_NAVIGATION:
+    if any(child.get("url_name") == "dashboard:order-list" for child in _section.get("children", [])):
+        _section["children"].append({"label": "Shipping methods", "url_name": "dashboard:shipping-method-list"})
 # Oscar's thumbnails are Wagtail renditions of the book covers (no sorl/easy-thumbnails).
 OSCAR_THUMBNAILER = "catalogue.thumbnails.BookCoverThumbnailer"
 # Oscar's search runs only behind its own URLs, which redirect to ours; Haystack needs a backend.
@@ -363,6 +379,7 @@ EDGE_CACHE_PRIVATE_PREFIXES = [
     "/api/v1/orders",
     "/api/v1/me",
     "/api/v1/newsletter",
+    "/reviews/",
 ]
 # Each nginx node's public base URL (for the warmer) and loopback purge listener, in the same order.
 EDGE_CACHE_NODES = env_list("EDGE_CACHE_NODES")
