@@ -45,3 +45,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 OSCAR_BASKET_COOKIE_SECURE = SESSION_COOKIE_SECURE
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# Links in account mail (verification, password reset) use the scheme the site is served on.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SESSION_COOKIE_SECURE else "http"
+# Staff reach the admin UIs only with a second factor (docs/accounts.md); STAFF_MFA_REQUIRED=0 turns it off.
+ACCOUNTS_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
