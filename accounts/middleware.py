@@ -55,3 +55,21 @@ class StaffMFAMiddleware:
             messages.warning(request, "Staff accounts need two-factor authentication. Set it up to continue.")
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
         return self.get_response(request)
+
+
+class BrowserPolicyMiddleware:
+    """Headers and cookie attributes every response gets (docs/accounts.md, "Browser surface"):
+    a Permissions-Policy that switches off what the shop never uses, and SameSite on every cookie,
+    including those set by code that does not say (Oscar's basket cookie, oscar_open_basket).
+    Above the shared page cache, so stored pages carry the same header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        for morsel in response.cookies.values():
+            if not morsel["samesite"]:
+                morsel["samesite"] = settings.COOKIES_DEFAULT_SAMESITE
+        return response

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "django_tables2",
+    "csp",
     # allauth: every sign-in (shop and the three admin UIs), verified sign-up, GitHub, TOTP.
     "allauth",
     "allauth.account",
@@ -124,6 +125,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # First of ours: everything below (rate limits, consent records) sees the visitor's address.
     "accounts.middleware.TrustedProxyMiddleware",
+    # Permissions-Policy and SameSite on every cookie, stored pages included.
+    "accounts.middleware.BrowserPolicyMiddleware",
+    # The Content-Security-Policy, the same for every response (no nonce: pages are shared).
+    "csp.middleware.CSPMiddleware",
     # Right after SecurityMiddleware, so static files never touch sessions or the DB.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves stored anonymous pages before sessions, auth and the basket are touched; stores the
@@ -280,6 +285,30 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Proxies whose X-Forwarded-For / X-Real-IP are believed (accounts.middleware): nginx on this host.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+# Shop pages run no inline script (themes/default/static/js/page-init.js starts Oscar's) and load
+# everything from this site. No nonces: a nonce in a page nginx shares would be reused. The admin
+# UIs (Wagtail, Oscar's dashboard, Django's admin) are left out: their own templates inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/dashboard/", "/django-admin/", "/_paypal-sim/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Oscar's and Wagtail's templates use style attributes.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the shop never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+# For cookies whose code names no SameSite (Oscar's basket cookie); Django's own are Lax already.
+COOKIES_DEFAULT_SAMESITE = "Lax"
 # Staff (anyone who reaches /admin/, /dashboard/ or /django-admin/) must have TOTP to get in.
 ACCOUNTS_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
