@@ -9,6 +9,7 @@ from accounts import views
 urlpatterns = [
     path("register/", views.moved, {"to": "account_signup"}),
     path("change-password/", views.moved, {"to": "account_change_password"}),
+    path("orders/<str:order_number>/buy-again/", views.buy_again_view, name="account-buy-again"),
     path("", include("allauth.urls")),
 ]
 
