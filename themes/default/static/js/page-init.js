@@ -7,7 +7,7 @@ $(function () {
     if (basket) {
         oscar.basket.init({ basketURL: basket.getAttribute("action") || window.location.pathname });
     }
-    if (document.querySelector("#login_form input[name=options]")) {
+    if (document.querySelector("form input[name=options]")) {  // the checkout gateway
         oscar.checkout.gateway.init();
     }
 });
