@@ -45,9 +45,9 @@ demo: setup
 run: demo
 	@echo ""
 	@echo "  Shop:             http://$(HOST):$(PORT)/            (customer@folio-books.example)"
-	@echo "  Wagtail admin:    http://$(HOST):$(PORT)/admin/      (editor, moderator, marketer or admin)"
+	@echo "  Wagtail admin:    http://$(HOST):$(PORT)/admin/      (editor@, moderator@, marketer@ or admin@folio-books.example)"
 	@echo "  Oscar dashboard:  http://$(HOST):$(PORT)/dashboard/  (staff@folio-books.example or admin@folio-books.example)"
-	@echo "  Passwords: <name>-demo-pass, e.g. editor-demo-pass. What each login can do: README.md."
+	@echo "  Sign in with the email address; passwords: <name>-demo-pass, e.g. editor-demo-pass. What each login can do: README.md."
 	@echo ""
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -15,8 +15,14 @@ import pytest
 # test are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# Fixtures every app's tests share (paypal_simulator, smtp_sink, broker, private_redis): see testing/.
-pytest_plugins = ["testing.paypal", "testing.smtp", "testing.celery_workers", "testing.redis_server"]
+# Fixtures every app's tests share (paypal_simulator, smtp_sink, broker, private_redis, fake_github): see testing/.
+pytest_plugins = [
+    "testing.paypal",
+    "testing.smtp",
+    "testing.celery_workers",
+    "testing.redis_server",
+    "testing.github",
+]
 
 PROJECT_DIR = Path(__file__).resolve().parent
 ARTIFACTS_DIR = PROJECT_DIR / "var" / "test-artifacts"

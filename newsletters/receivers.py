@@ -1,16 +1,16 @@
-"""Signal receivers: the newsletter tick boxes at registration and checkout, resuming sends on worker start."""
+"""Signal receivers: the newsletter tick boxes at sign-up and checkout, resuming sends on worker start."""
 
+from allauth.account.signals import user_signed_up
 from celery.signals import worker_ready
 from django.dispatch import receiver
 from oscar.apps.checkout.signals import pre_payment
-from oscar.apps.customer.signals import user_registered
 
 OPT_IN_FIELD = "newsletter_opt_in"
 
 
-@receiver(user_registered)
+@receiver(user_signed_up)
 def subscribe_on_registration(sender, request, user, **kwargs):
-    """The registration form's unticked-by-default box; still double opt-in (a confirmation mail)."""
+    """The sign-up form's unticked-by-default box; still double opt-in (a confirmation mail)."""
     from newsletters.subscriptions import request_subscription
 
     if request is not None and request.POST.get(OPT_IN_FIELD) and user.email:

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.network import client_ip
 from newsletters.models import Consent, Subscriber, Topic
 from newsletters.tokens import confirmation_token, manage_token, site_url
 
@@ -21,7 +22,7 @@ def _client(request):
     if request is None:
         return {"ip_address": None, "user_agent": ""}
     return {
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "ip_address": client_ip(request),  # the visitor's, not nginx's
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
     }
 

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts.throttling import allow
 from newsletters.forms import PreferencesForm, SubscribeForm
 from newsletters.models import Subscriber
 from newsletters.subscriptions import confirm_subscription, request_subscription, unsubscribe
@@ -31,7 +32,12 @@ def subscribe(request):
         return render(request, "newsletters/subscribe.html", {"form": form}, status=400 if form.is_bound else 200)
     if not _csrf_passes(request):
         return render(request, "newsletters/subscribe.html", {"form": form, "confirm_step": True})
-    request_subscription(form.cleaned_data["email"], source=form.cleaned_data["source"], request=request)
+    email = form.cleaned_data["email"]
+    # Per visitor and per address (ACCOUNT_RATE_LIMITS["newsletter_subscribe"]). Over the address's
+    # rate the answer is the same as ever, so it tells nobody whether the address is known; the
+    # owner simply gets no further mail for a while.
+    if allow(request, "newsletter_subscribe", key=email.strip().lower()):
+        request_subscription(email, source=form.cleaned_data["source"], request=request)
     return redirect("newsletters:subscribe_sent")
 
 

@@ -116,3 +116,14 @@ def make_subscribers(count, prefix="reader", status=Subscriber.Status.CONFIRMED)
 
 def schedule_send(newsletter, when=None):
     return NewsletterSend.objects.create(newsletter=newsletter, scheduled_for=when or timezone.now())
+
+
+def make_shopper(email="reader@example.com", password="a-long-enough-passphrase", **fields):
+    """A user who can sign in: allauth lets only a verified address in (docs/accounts.md)."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    username = fields.pop("username", email.split("@")[0])
+    user = get_user_model().objects.create_user(username, email, password, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user

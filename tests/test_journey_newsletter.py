@@ -7,13 +7,12 @@ server that receives the confirmation mail, the marketer's test and the newslett
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from newsletters.models import Delivery, NewsletterIndexPage, Subscriber
-from testing.factories import make_book, make_category, make_home
+from testing.factories import make_book, make_category, make_home, make_shopper
 from testing.smtp import SmtpSink, use_sink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,9 +35,7 @@ def shop():
     poetry = make_category(title="Poetry")
     book = make_book(poetry, title="Leaves of Grass", author="Walt Whitman", price="12.40")
     call_command("setup_newsletters", verbosity=0)
-    marketer = get_user_model().objects.create_user(
-        "marketer", "marketer@example.com", "marketer-pass", first_name="Mara"
-    )
+    marketer = make_shopper("marketer@example.com", "marketer-pass", username="marketer", first_name="Mara")
     marketer.groups.add(Group.objects.get(name="Marketers"))
     return {"book": book, "archive": NewsletterIndexPage.objects.get()}
 
@@ -62,9 +59,9 @@ def test_visitor_subscribes_and_marketer_sends_a_newsletter_with_a_book(live_ser
 
     # The marketer logs in and writes a newsletter with a book block.
     page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("marketer")
-    page.get_by_label("Password").fill("marketer-pass")
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("#id_login").fill("marketer@example.com")
+    page.locator("#id_password").fill("marketer-pass")
+    page.locator("#login_form button[type=submit]").click()
     page.goto(f"{live_server.url}/admin/pages/{shop['archive'].pk}/")
     page.get_by_role("link", name="Add child page").first.click()
     page.locator("#id_title").fill("Spring picks")

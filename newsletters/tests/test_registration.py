@@ -1,4 +1,4 @@
-"""The newsletter tick box on Oscar's registration form: unticked by default, then double opt-in."""
+"""The newsletter tick box on the sign-up form: unticked by default, then double opt-in."""
 
 import pytest
 
@@ -10,12 +10,11 @@ pytestmark = pytest.mark.django_db
 
 def register(client, email, **extra):
     return client.post(
-        "/accounts/login/",
+        "/accounts/signup/",
         {
-            "registration_submit": "Register",
-            "registration-email": email,
-            "registration-password1": "a-long-enough-passphrase",
-            "registration-password2": "a-long-enough-passphrase",
+            "email": email,
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
             **extra,
         },
     )
@@ -27,7 +26,7 @@ def confirmation_mails(mailoutbox):
 
 def test_opt_in_box_is_there_and_unticked(client):
     make_home()
-    html = client.get("/accounts/login/").content.decode()
+    html = client.get("/accounts/signup/").content.decode()
 
     box = html[html.index('name="newsletter_opt_in"') - 80 : html.index('name="newsletter_opt_in"') + 80]
     assert 'type="checkbox"' in box and "checked" not in box

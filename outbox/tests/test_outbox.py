@@ -1,6 +1,6 @@
 """The outbox in one process: stored with the transaction, delivered once, survives SMTP down.
 
-Delivery goes to a real SMTP server (aiosmtpd); Oscar's real registration and password-reset views
+Delivery goes to a real SMTP server (aiosmtpd); the real sign-up and password-reset views (allauth's)
 are driven through the Django test client. Celery is eager here: delivery runs after the commit,
 in the same process; test_outbox_processes.py has the real worker, broker and kills.
 """
@@ -94,7 +94,7 @@ def test_attachments_are_refused_and_nothing_is_stored():
 
 def register(client):
     return client.post(
-        "/accounts/register/",
+        "/accounts/signup/",
         {
             "email": "new@example.com",
             "password1": "a-long-enough-passphrase",
@@ -117,7 +117,7 @@ def test_smtp_down_the_account_pages_answer_and_the_mail_follows_once(
         if action == "register":
             response = register(client)
         else:
-            response = client.post(reverse("password-reset"), {"email": "new@example.com"})
+            response = client.post(reverse("account_reset_password"), {"email": "new@example.com"})
 
     assert response.status_code == 302
     email = OutboxEmail.objects.get(to=["new@example.com"])

@@ -80,7 +80,7 @@ def test_broker_down_the_request_answers_and_the_relay_sends_the_mail_once(priva
             private_broker.kill()
             started = time.monotonic()
             response = client.post(
-                "/accounts/register/",
+                "/accounts/signup/",
                 {
                     "email": "new@example.com",
                     "password1": "a-long-enough-passphrase",

@@ -13,6 +13,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.urls import admin_login_urls
 from catalogue import search as catalogue_search
 from catalogue import seo as catalogue_seo
 from catalogue import views as catalogue_views
@@ -25,6 +26,8 @@ oscar_urls = [pattern for pattern in apps.get_app_config("oscar").urls[0] if str
 urlpatterns = [
     # Named "home" because Oscar's templates link to {% url 'home' %}.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
+    # Before the admin UIs: their login pages lead to the one sign-in (accounts/urls.py).
+    *admin_login_urls,
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
@@ -57,6 +60,8 @@ urlpatterns = [
     path("_/health", health.ready, name="health"),
     # Prometheus scrapes each node directly; nginx's public server refuses this path.
     path("_/metrics", metrics.metrics_view, name="metrics"),
+    # Before Oscar's: allauth's sign-in, sign-up, password and email pages replace Oscar's.
+    path("accounts/", include("accounts.urls")),
     path("", include(oscar_urls)),
 ]
 

@@ -9,6 +9,7 @@ import io
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -65,6 +66,12 @@ def ensure_demo_logins(stdout):
         elif set(user.groups.all()) != groups:
             user.groups.set(groups)
             stdout.write(f"Demo user {username}: now in {', '.join(group_names) or 'no group'}.\n")
+        # Sign-in requires a verified address (docs/accounts.md); the demo's are verified already.
+        _, created = EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        if created:
+            stdout.write(f"Demo user {username}: email address marked verified.\n")
 
 
 # The pages every shop needs, linked from the footer in this order; editors rewrite them.

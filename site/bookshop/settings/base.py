@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "edgecache.apps.EdgeCacheConfig",
     "bookshop",  # the project package: its management commands (generate_diagrams)
     "home",
+    "accounts",  # sign-up, sign-in for every UI, throttling, 2FA, the client's address (docs/accounts.md)
     "newsletters",
     "api",  # the public REST API v1 (docs/api.md)
     "outbox",
@@ -120,6 +121,13 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "django_tables2",
+    "csp",
+    # allauth: every sign-in (shop and the three admin UIs), verified sign-up, GitHub, TOTP.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +141,12 @@ MIDDLEWARE = [
     # variant per Origin.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # First of ours: everything below (rate limits, consent records) sees the visitor's address.
+    "accounts.middleware.TrustedProxyMiddleware",
+    # Permissions-Policy and SameSite on every cookie, stored pages included.
+    "accounts.middleware.BrowserPolicyMiddleware",
+    # The Content-Security-Policy, the same for every response (no nonce: pages are shared).
+    "csp.middleware.CSPMiddleware",
     # Right after SecurityMiddleware, so static files never touch sessions or the DB.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves stored anonymous pages before sessions, auth and the basket are touched; stores the
@@ -144,7 +158,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff without a second factor are sent to enrol when ACCOUNTS_STAFF_MFA_REQUIRED is on.
+    "accounts.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
@@ -252,11 +269,86 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "oscar.apps.customer.auth_backends.EmailBackend",
+    # Every sign-in form is allauth's (the admin UIs' login URLs lead there: accounts/urls.py).
+    "accounts.backends.EmailSignInBackend",
+    # Permissions only: nothing authenticates with a username any more.
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_REDIRECT_URL = "/"
-LOGIN_URL = reverse_lazy("customer:login")
+LOGIN_URL = reverse_lazy("account_login")
+WAGTAILADMIN_LOGIN_URL = "account_login"
+
+# Accounts (accounts/, docs/accounts.md): django-allauth with the email as the login. Oscar's user
+# model keeps a username column; allauth fills it with a generated value nobody types.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # no sign-in, so no checkout with the account, before it
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # mail scanners follow links: a person presses the button
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True  # one address at a time; the new one is used once it is verified
+ACCOUNT_LOGOUT_ON_GET = False  # a GET shows a confirm button; only a POST signs out
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Folio Books: "
+# Rates are "count/period/per": per ip (the visitor's, accounts.client_ip), per key (the email)
+# or per user. allauth's defaults, tightened where one address could be flooded with mail.
+ACCOUNT_RATE_LIMITS = {
+    # 5 wrong passwords for one address lock it for 5 minutes, the right password included.
+    "login_failed": env("ACCOUNT_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
+    "login": "30/m/ip",
+    "signup": "10/m/ip",
+    "reset_password": "10/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    # The footer's newsletter form (newsletters.views.subscribe).
+    "newsletter_subscribe": "10/m/ip,3/h/key",
+}
+# Proxies whose X-Forwarded-For / X-Real-IP are believed (accounts.middleware): nginx on this host.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+# Shop pages run no inline script (themes/default/static/js/page-init.js starts Oscar's) and load
+# everything from this site. No nonces: a nonce in a page nginx shares would be reused. The admin
+# UIs (Wagtail, Oscar's dashboard, Django's admin) are left out: their own templates inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/dashboard/", "/django-admin/", "/_paypal-sim/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Oscar's and Wagtail's templates use style attributes.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the shop never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+# For cookies whose code names no SameSite (Oscar's basket cookie); Django's own are Lax already.
+COOKIES_DEFAULT_SAMESITE = "Lax"
+# Staff (anyone who reaches /admin/, /dashboard/ or /django-admin/) must have TOTP to get in.
+ACCOUNTS_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", False)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Folio Books"
+MFA_TOTP_TOLERANCE = 1  # a phone clock 30 s off still works
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified GitHub address signs in to its verified account
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # ... and stays connected to it
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {
+        "SCOPE": ["read:user", "user:email"],
+        **({"GITHUB_URL": env("GITHUB_URL")} if env("GITHUB_URL") else {}),
+        "APPS": [{"client_id": env("GITHUB_CLIENT_ID", ""), "secret": env("GITHUB_CLIENT_SECRET", ""), "key": ""}]
+        if env("GITHUB_CLIENT_ID")
+        else [],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -381,6 +473,16 @@ EDGE_CACHE_PRIVATE_PREFIXES = [
     "/api/v1/newsletter",
     "/reviews/",
 ]
+# nginx's outer rate limit (limit_req) on the forms that send mail or check passwords: POSTs per
+# visitor address, with a burst; Django's own limits (ACCOUNT_RATE_LIMITS) stay the real ones.
+EDGE_RATE_LIMITED_PATHS = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/newsletters/subscribe/",
+]
+EDGE_RATE_LIMIT = env("EDGE_RATE_LIMIT", "30r/m")
+EDGE_RATE_LIMIT_BURST = int(env("EDGE_RATE_LIMIT_BURST", "20"))
 # Each nginx node's public base URL (for the warmer) and loopback purge listener, in the same order.
 EDGE_CACHE_NODES = env_list("EDGE_CACHE_NODES")
 EDGE_CACHE_PURGE_URLS = env_list("EDGE_CACHE_PURGE_URLS")

@@ -48,3 +48,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # One JSON object per log line, for the log shipper (LOG_FORMAT=plain to read them by eye).
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405
+# Links in account mail (verification, password reset) use the scheme the site is served on.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SESSION_COOKIE_SECURE else "http"
+# Staff reach the admin UIs only with a second factor (docs/accounts.md); STAFF_MFA_REQUIRED=0 turns it off.
+ACCOUNTS_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)

@@ -13,7 +13,7 @@ fake payments. With real credentials `make stack` uses production instead (READM
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import env, env_list
+from .base import env, env_bool, env_list
 from .deployment import *  # noqa: F403
 
 PAYPAL_MODE = env("PAYPAL_MODE", "simulator")
@@ -28,3 +28,6 @@ PAYPAL_CLIENT_SECRET = env("PAYPAL_CLIENT_SECRET", "simulator-secret")
 PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", "WHSIMULATOR")
 # The simulator serves its webhook signing certificate itself, over plain HTTP on loopback.
 PAYPAL_WEBHOOK_CERT_HOSTS = env_list("PAYPAL_WEBHOOK_CERT_HOSTS", "127.0.0.1,localhost")
+# The demo logins sign in without a second factor (README "The demo logins"); STAFF_MFA_REQUIRED=1
+# shows the production behaviour.
+ACCOUNTS_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", False)
