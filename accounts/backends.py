@@ -1,6 +1,7 @@
 """The one authentication backend: allauth's, and only through allauth's sign-in flow."""
 
 from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth.backends import ModelBackend
 
 
 class EmailSignInBackend(AuthenticationBackend):
@@ -12,3 +13,12 @@ class EmailSignInBackend(AuthenticationBackend):
         if "email" not in credentials:
             return None
         return super().authenticate(request, **credentials)
+
+
+class PermissionsOnlyBackend(ModelBackend):
+    """Django's group and user permissions, without its username-and-password check: a form that
+    calls `authenticate(username=…, password=…)` (Oscar's checkout gateway, Django's admin login,
+    HTTP basic auth) must not become a way around the sign-in's limits and second factor."""
+
+    def authenticate(self, request, **credentials):
+        return None

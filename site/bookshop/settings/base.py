@@ -271,8 +271,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Every sign-in form is allauth's (the admin UIs' login URLs lead there: accounts/urls.py).
     "accounts.backends.EmailSignInBackend",
-    # Permissions only: nothing authenticates with a username any more.
-    "django.contrib.auth.backends.ModelBackend",
+    # Permissions only: nothing authenticates with a username and password any more.
+    "accounts.backends.PermissionsOnlyBackend",
 ]
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = reverse_lazy("account_login")
