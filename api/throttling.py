@@ -1,9 +1,10 @@
 """Request rates for the API (settings: REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], docs/api.md).
 
 Counts live in the default cache, Redis in production, so every gunicorn node shares them.
-Anonymous callers are counted per client address as Django sees it (REMOTE_ADDR; behind nginx,
-gunicorn's only client, that is nginx's view of the caller), never per X-Forwarded-For, which any
-caller can write; signed-in callers are counted per user, however many addresses they use.
+Anonymous callers are counted per client address: REMOTE_ADDR, which
+accounts.middleware.TrustedProxyMiddleware has set to the visitor's address when nginx (a trusted
+proxy) forwarded the request. An X-Forwarded-For from anyone else is ignored, so no caller escapes
+the count by writing one. Signed-in callers are counted per user, however many addresses they use.
 """
 
 from rest_framework.settings import api_settings

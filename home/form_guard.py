@@ -2,7 +2,7 @@
 
 The limit counts submissions per client address in the cache (Redis in production, so every
 node shares the count) over a fixed window. The address is REMOTE_ADDR, as for newsletter
-consent records; behind nginx the deployment passes the visitor's address (deploy/nginx).
+consent records: the visitor's, set from nginx's headers by accounts.middleware.TrustedProxyMiddleware.
 """
 
 from django.conf import settings
