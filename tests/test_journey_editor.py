@@ -3,12 +3,11 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from catalogue.covers import create_cover_image
 from catalogue.pages import Author, BookPage
-from testing.factories import make_category
+from testing.factories import make_category, make_shopper
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,13 +17,15 @@ def test_editor_publishes_a_book_and_a_shopper_finds_it_by_author_and_adds_it_to
     science_fiction = make_category(fiction, title="Science Fiction")
     Author.objects.create(name="Ursula K. Le Guin", slug="ursula-k-le-guin")
     create_cover_image("The Left Hand of Darkness", "Ursula K. Le Guin", "9780441478125")
-    get_user_model().objects.create_superuser("editor", "editor@example.com", "editor-pass")
+    make_shopper("editor@example.com", "editor-pass", username="editor", is_staff=True, is_superuser=True)
 
-    # The editor signs in and adds a book under Science Fiction.
+    # The editor signs in (the admin's login leads to the shop's one sign-in page) and adds a book
+    # under Science Fiction.
     page.goto(live_server.url + "/admin/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("editor-pass")
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("#id_login").fill("editor@example.com")
+    page.locator("#id_password").fill("editor-pass")
+    page.locator("#login_form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
     page.goto(f"{live_server.url}/admin/pages/{science_fiction.pk}/add_subpage/")
     page.get_by_role("link", name=re.compile(r"^Book\b")).first.click()
 
