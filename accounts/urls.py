@@ -9,6 +9,13 @@ from accounts import views
 urlpatterns = [
     path("register/", views.moved, {"to": "account_signup"}),
     path("change-password/", views.moved, {"to": "account_change_password"}),
+    # In place of Oscar's profile pages: its delete removes the user row, which the payment
+    # records (through the baskets) protect; ours keeps the orders, anonymised.
+    path("profile/", views.profile, name="account-profile"),
+    # Oscar's edit form changed the email address without verifying it.
+    path("profile/edit/", views.moved, {"to": "account-profile"}),
+    path("profile/delete/", views.close_account, name="account-close"),
+    path("profile/export/", views.export_account, name="account-export"),
     path("orders/<str:order_number>/buy-again/", views.buy_again_view, name="account-buy-again"),
     path("", include("allauth.urls")),
 ]

@@ -9,5 +9,6 @@ urlpatterns = [
     path("subscribe/sent/", views.subscribe_sent, name="subscribe_sent"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("preferences/mine/", views.my_preferences, name="my-preferences"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
 ]

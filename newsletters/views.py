@@ -5,6 +5,7 @@ csrf.js fills at submit time. Without JavaScript the field stays empty; the subs
 answers with a one-button confirm page carrying a real token (that answer is never cached).
 """
 
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from accounts.throttling import allow
 from newsletters.forms import PreferencesForm, SubscribeForm
 from newsletters.models import Subscriber
 from newsletters.subscriptions import confirm_subscription, request_subscription, unsubscribe
-from newsletters.tokens import read_confirmation_token, read_manage_token
+from newsletters.tokens import manage_token, read_confirmation_token, read_manage_token
 
 
 def _csrf_passes(request):
@@ -111,3 +112,17 @@ def preferences(request, token):
         saved = True
     context = {"subscriber": subscriber, "form": form, "saved": saved, "token": token}
     return render(request, "newsletters/preferences.html", context)
+
+
+@never_cache
+@login_required
+def my_preferences(request):
+    """The account profile's link: the signed-in customer's own preferences page, or the sign-up
+    form when their address is not on the list."""
+    subscriber = (
+        Subscriber.objects.filter(user=request.user).first()
+        or Subscriber.objects.filter(email=request.user.email.strip().lower()).first()
+    )
+    if subscriber is None:
+        return redirect("newsletters:subscribe")
+    return redirect("newsletters:preferences", token=manage_token(subscriber.pk))

@@ -41,6 +41,8 @@ def queue_order_email(order, event_code, extra=None):
     (docs/outbox.md): a broker or SMTP outage delays it, never loses it. Rendering runs in a
     savepoint and its failure is logged, not raised: a broken template must never undo a paid order.
     """
+    if not order.email:
+        return  # the customer deleted their account (accounts/erasure.py): nobody to write to
     dispatcher = OrderDispatcher(logger=logger)
     try:
         with transaction.atomic():
