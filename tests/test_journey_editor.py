@@ -54,8 +54,10 @@ def test_editor_publishes_a_book_and_a_shopper_finds_it_by_author_and_adds_it_to
         visit.goto(live_server.url + "/")
         search_box = visit.get_by_role("combobox", name="Search books and pages")
         search_box.fill("Le Guin")
-        # Autocomplete suggests the author as the shopper types; Enter runs the full search.
-        expect(visit.get_by_role("option", name=re.compile("Ursula K. Le Guin"))).to_be_visible()
+        # Autocomplete suggests the author and their book as the shopper types; Enter runs the
+        # full search.
+        expect(visit.get_by_role("option", name=re.compile("^Ursula K. Le Guin"))).to_be_visible()
+        expect(visit.get_by_role("option", name=re.compile("^The Left Hand of Darkness"))).to_be_visible()
         search_box.press("Enter")
         expect(visit.get_by_role("heading", name=re.compile("Results for"))).to_be_visible()
         visit.get_by_role("link", name="The Left Hand of Darkness").click()

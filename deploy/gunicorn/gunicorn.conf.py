@@ -50,6 +50,10 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Above nginx's upstream keepalive_timeout (30 s), so nginx closes idle connections first.
 keepalive = 35
+# As long as nginx's default request-line buffer (large_client_header_buffers, 8k): every request
+# nginx forwards reaches Django, which answers an over-long query under /api/ with problem details
+# (docs/api.md) instead of gunicorn's own HTML 414 page.
+limit_request_line = 8190
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 # Recycle workers now and then, staggered, so slow leaks never take a node down. Rarely: a new
