@@ -2,6 +2,7 @@
 what needs an operator now (stuck payments, the outbox), as bar charts drawn on the server."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
@@ -55,6 +56,9 @@ def bar_chart(title, bars, unit=""):
     )
 
 
+CENTS = Decimal("0.01")
+
+
 def per_day(queryset, field, days, **aggregates):
     """{date: {name: value}} for the rows of `queryset` whose `field` falls on one of `days`."""
     rows = (
@@ -96,7 +100,12 @@ def ops_panel(request):
 
     charts = [
         bar_chart("Orders per day", series(orders)),
-        bar_chart("Revenue per day", series(orders, "revenue"), f" {settings.OSCAR_DEFAULT_CURRENCY}"),
+        bar_chart(
+            "Revenue per day",
+            # Two decimals whatever the database returns (SQLite's sum drops the field's scale).
+            [(label, Decimal(value).quantize(CENTS)) for label, value in series(orders, "revenue")],
+            f" {settings.OSCAR_DEFAULT_CURRENCY}",
+        ),
         bar_chart("Shop emails sent per day", series(mail)),
         bar_chart("Newsletter emails sent per day", series(newsletters)),
         bar_chart(
